@@ -85,6 +85,11 @@ public final class DescriptorReader {
         return new DescriptorReader(source, baseDirectory).product(yaml);
     }
 
+    /** Reads a descriptor whose schemas are inline (JSON objects rather than file names), as the catalog stores it. */
+    public static DataProduct readInline(String json, String source) {
+        return new DescriptorReader(source, Path.of("")).product(json);
+    }
+
     private DataProduct product(String yaml) {
         JsonNode root;
         try {
@@ -289,6 +294,16 @@ public final class DescriptorReader {
     }
 
     private @Nullable Schema schema(JsonNode port, String path) {
+        JsonNode inline = port.get("schema");
+        if (inline != null && (inline.isObject() || inline.isArray())) {
+            try {
+                return new Schema.Parser().parse(inline.toString());
+            } catch (SchemaParseException | IllegalArgumentException e) {
+                problem(path + ".schema", "the inline schema is not a valid Avro schema: " + e.getMessage() + ".",
+                        "fix the schema; see https://avro.apache.org/docs/current/specification/.");
+                return null;
+            }
+        }
         String file = text(port, "schema", path, true);
         if (file == null) {
             return null;

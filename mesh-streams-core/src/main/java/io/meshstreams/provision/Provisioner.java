@@ -1,13 +1,13 @@
 package io.meshstreams.provision;
 
 import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.internal.client.ClientConfigs;
 import io.meshstreams.internal.provision.ClusterProvisioning;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.registry.SchemaRegistryClient;
 
 import org.apache.kafka.clients.admin.Admin;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -47,14 +47,7 @@ public final class Provisioner implements AutoCloseable {
 
     /** A provisioner with its own clients, from {@code bootstrap.servers}, {@code schema.registry.url} and the rest. */
     public static Provisioner create(Map<String, ?> config) {
-        Map<String, Object> adminConfig = new HashMap<>();
-        config.forEach((key, value) -> {
-            if (!key.startsWith("mesh.") && !key.startsWith("schema.registry.") && !key.startsWith("basic.auth.")
-                    && !key.startsWith("bearer.auth.") && value != null) {
-                adminConfig.put(key, value);
-            }
-        });
-        Admin admin = Admin.create(adminConfig);
+        Admin admin = Admin.create(ClientConfigs.kafkaOnly(config));
         SchemaRegistryClient registry = SchemaRegistryClient.create(config);
         ProductCatalog catalog = ProductCatalog.create(config);
         return new Provisioner(new ClusterProvisioning(admin, registry, catalog), catalog, registry, admin);

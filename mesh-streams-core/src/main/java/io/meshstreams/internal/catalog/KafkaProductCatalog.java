@@ -2,6 +2,7 @@ package io.meshstreams.internal.catalog;
 
 import io.meshstreams.MeshException;
 import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.internal.client.ClientConfigs;
 import io.meshstreams.internal.product.DescriptorReader;
 import io.meshstreams.internal.product.DescriptorWriter;
 import io.meshstreams.product.DataProduct;
@@ -45,12 +46,7 @@ public final class KafkaProductCatalog implements ProductCatalog {
     private @Nullable KafkaProducer<String, String> producer;
 
     public KafkaProductCatalog(Map<String, ?> config) {
-        this.clientConfig = new HashMap<>();
-        config.forEach((key, value) -> {
-            if (!key.startsWith("mesh.") && !key.startsWith("schema.registry.") && value != null) {
-                clientConfig.put(key, value);
-            }
-        });
+        this.clientConfig = ClientConfigs.kafkaOnly(config);
         Object configured = config.get(TOPIC_CONFIG);
         this.topic = configured == null ? DEFAULT_TOPIC : configured.toString();
         this.partition = new TopicPartition(topic, 0);

@@ -1,0 +1,19 @@
+package io.meshstreams.subscribe;
+
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A record read from a port, decoded with the port's contract schema.
+ *
+ * @param key       the key as text (ports' keys are strings, or Avro primitives rendered as text), or null
+ * @param value     the decoded value
+ * @param headers   the record's headers ({@code mesh.domain}, {@code mesh.contract.version}, {@code traceparent}, ...)
+ * @param topic     the port's topic
+ * @param partition its partition
+ * @param offset    its offset
+ * @param timestamp its timestamp, epoch milliseconds
+ */
+public record PortMessage<V>(@Nullable String key, V value, Headers headers, String topic, int partition, long offset,
+                             long timestamp) {
+}

@@ -1,0 +1,414 @@
+package io.meshstreams.local;
+
+import io.meshstreams.local.internal.kafka.KafkaNode;
+import io.meshstreams.local.internal.kafka.FreePorts;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real Apache Kafka cluster in KRaft mode, running inside this JVM.
+ *
+ * <p>It runs the same server classes as {@code bin/kafka-server-start.sh}: each node is a
+ * {@code kafka.server.KafkaRaftServer} over storage formatted like {@code kafka-storage.sh format}. With one
+ * broker (the default) a single node is both broker and controller; with more, a dedicated controller
+ * node runs beside brokers {@code 1..N}, so that any broker can be stopped without losing the quorum.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).start()) {
+ *     String bootstrap = kafka.bootstrapServers();
+ *     kafka.stopBroker(2);    // failover tests
+ *     kafka.startBroker(2);   // same port, same data
+ * }
+ * }</pre>
+ *
+ * <p>Guarantees:
+ * <ol>
+ *   <li>{@link Builder#start()} returns once every broker is registered, unfenced and answers requests.</li>
+ *   <li>Ports are free ports chosen at start unless {@link Builder#kafkaPort(int)} fixes the first broker's;
+ *       a restarted broker keeps its port and its data.</li>
+ *   <li>Without {@link Builder#dataDirectory(Path)} the data lives in a temporary directory that
+ *       {@link #close()} deletes; with it, data survives {@link #close()} and a later start on the same
+ *       directory finds every topic and record again.</li>
+ *   <li>Methods are thread-safe. {@link #close()} stops every node and is idempotent.</li>
+ * </ol>
+ */
+public final class EmbeddedKafkaCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
+    private static final int CONTROLLER_NODE_ID = 1000;
+    private static final String CLUSTER_ID_FILE = "cluster.id";
+
+    private final String host;
+    private final Path dataDirectory;
+    private final boolean temporaryData;
+    private final KafkaNode controller;
+    private final Map<Integer, KafkaNode> brokers;
+    private boolean closed;
+
+    private EmbeddedKafkaCluster(String host, Path dataDirectory, boolean temporaryData,
+                                 KafkaNode controller, Map<Integer, KafkaNode> brokers) {
+        this.host = host;
+        this.dataDirectory = dataDirectory;
+        this.temporaryData = temporaryData;
+        this.controller = controller;
+        this.brokers = brokers;
+    }
+
+    /** A builder for a one-broker cluster on free ports in a temporary directory. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a one-broker cluster with the defaults of {@link #builder()}. */
+    public static EmbeddedKafkaCluster start() {
+        return builder().start();
+    }
+
+    /** {@code host:port} of every broker, comma-separated, for {@code bootstrap.servers}. */
+    public synchronized String bootstrapServers() {
+        return brokers.values().stream()
+                .map(node -> host + ":" + node.clientPort())
+                .collect(Collectors.joining(","));
+    }
+
+    /** The ids of the brokers, {@code 1..N}, whether running or stopped. */
+    public synchronized Set<Integer> brokerIds() {
+        return Set.copyOf(brokers.keySet());
+    }
+
+    /** The client port of one broker. */
+    public synchronized int brokerPort(int brokerId) {
+        return broker(brokerId).clientPort();
+    }
+
+    /** True if the broker is running. */
+    public synchronized boolean isRunning(int brokerId) {
+        return broker(brokerId).isRunning();
+    }
+
+    /** The directory that holds every node's data. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /**
+     * Stops one broker with a controlled shutdown; its data stays. With one broker the controller in the same
+     * node stops too.
+     */
+    public synchronized void stopBroker(int brokerId) {
+        ensureOpen();
+        broker(brokerId).stop();
+    }
+
+    /** Starts a stopped broker on its old port and data, and waits until the cluster sees it again. */
+    public synchronized void startBroker(int brokerId) {
+        ensureOpen();
+        KafkaNode node = broker(brokerId);
+        if (node.isRunning()) {
+            return;
+        }
+        node.start();
+        awaitBrokers(Duration.ofSeconds(60));
+    }
+
+    /** Stops and starts one broker. */
+    public void restartBroker(int brokerId) {
+        stopBroker(brokerId);
+        startBroker(brokerId);
+    }
+
+    /**
+     * The client settings that reach this cluster: {@code bootstrap.servers}. Copy them into producer, consumer,
+     * admin and streams configurations.
+     */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    /** A new admin client for this cluster; the caller closes it. */
+    public Admin createAdmin() {
+        Map<String, Object> config = clientConfig();
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "mesh-embedded-admin");
+        return Admin.create(config);
+    }
+
+    /** Stops every node and, for a temporary cluster, deletes its data. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long started = System.nanoTime();
+        // Brokers stop in parallel (each shutdown blocks on its own controlled shutdown), then the controller.
+        brokers.values().parallelStream().filter(KafkaNode::isRunning).forEach(KafkaNode::stopQuietly);
+        if (controller != null) {
+            controller.stopQuietly();
+        }
+        log.debug("Embedded Kafka cluster stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        if (temporaryData) {
+            deleteRecursively(dataDirectory);
+        }
+        log.info("Embedded Kafka cluster stopped (data {})", temporaryData ? "deleted" : "kept in " + dataDirectory);
+    }
+
+    private KafkaNode broker(int brokerId) {
+        KafkaNode node = brokers.get(brokerId);
+        if (node == null) {
+            throw new IllegalArgumentException("No broker " + brokerId + " in this cluster; its brokers are "
+                    + brokers.keySet());
+        }
+        return node;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("This embedded Kafka cluster is closed; start a new one");
+        }
+    }
+
+    private void awaitBrokers(Duration timeout) {
+        Set<Integer> expected = brokers.entrySet().stream()
+                .filter(e -> e.getValue().isRunning())
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        try (Admin admin = createAdmin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    Set<Integer> seen = nodes.stream().map(Node::id).collect(Collectors.toSet());
+                    if (seen.containsAll(expected)) {
+                        return;
+                    }
+                    last = new IllegalStateException("brokers seen " + seen + ", expected " + expected);
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                }
+                Thread.sleep(50); // polling the cluster, not a test wait
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the embedded brokers", e);
+        }
+        throw new IllegalStateException("Embedded Kafka brokers " + expected + " did not become ready within "
+                + timeout.toSeconds() + " s: " + last, last);
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    log.warn("Could not delete {}: {}", path, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            log.warn("Could not delete {}: {}", directory, e.toString());
+        }
+    }
+
+    /**
+     * Settings for an {@link EmbeddedKafkaCluster}. Mutable, not thread-safe; {@link #start()} may be called once
+     * per desired cluster.
+     */
+    public static final class Builder {
+        private int brokers = 1;
+        private String host = "127.0.0.1";
+        private int kafkaPort;
+        private @Nullable Path dataDirectory;
+        private final Map<String, Object> brokerProperties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The number of brokers, 1 by default. With more than one, a separate controller node runs too. */
+        public Builder brokers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("An embedded cluster needs at least one broker, got " + count);
+            }
+            this.brokers = count;
+            return this;
+        }
+
+        /** The host the brokers bind to and advertise, {@code 127.0.0.1} by default. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The client port of broker 1; 0 (the default) picks a free port. Other brokers always get free ports. */
+        public Builder kafkaPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("kafkaPort must be 0 (any free port) or 1..65535, got " + port);
+            }
+            this.kafkaPort = port;
+            return this;
+        }
+
+        /**
+         * Keeps the cluster's data in this directory, so that it survives {@link EmbeddedKafkaCluster#close()} and
+         * a later start on the same directory finds every topic and record. Without it, data lives in a temporary
+         * directory deleted on close.
+         */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** A broker (and controller) configuration property, such as {@code log.retention.ms}; overrides ours. */
+        public Builder brokerProperty(String key, Object value) {
+            brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Formats storage if needed, starts every node and waits until all brokers are ready. */
+        public EmbeddedKafkaCluster start() {
+            long started = System.nanoTime();
+            boolean temporary = dataDirectory == null;
+            Path root;
+            try {
+                root = temporary ? Files.createTempDirectory("mesh-kafka-") : Files.createDirectories(dataDirectory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the Kafka data directory "
+                        + (temporary ? "under " + System.getProperty("java.io.tmpdir") : dataDirectory)
+                        + ": " + e.getMessage(), e);
+            }
+            String clusterId = clusterId(root);
+            boolean combined = brokers == 1;
+            int controllerId = combined ? 1 : CONTROLLER_NODE_ID;
+            int controllerPort = FreePorts.pick(host);
+            String voters = controllerId + "@" + host + ":" + controllerPort;
+
+            Map<String, Object> common = defaults(brokers);
+            common.put("controller.quorum.voters", voters);
+            common.put("controller.listener.names", "CONTROLLER");
+            common.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            common.putAll(brokerProperties);
+
+            KafkaNode controllerNode = null;
+            Map<Integer, KafkaNode> brokerNodes = new TreeMap<>();
+            List<KafkaNode> all = new ArrayList<>();
+            try {
+                if (!combined) {
+                    // Topic defaults are the controller's business in KRaft; brokers warn if they carry them.
+                    Map<String, Object> controllerConfig = new LinkedHashMap<>(common);
+                    controllerConfig.putIfAbsent("default.replication.factor", Math.min(3, brokers));
+                    controllerNode = KafkaNode.controller(controllerId, host, controllerPort,
+                            root.resolve("controller-" + controllerId), clusterId, controllerConfig);
+                    all.add(controllerNode);
+                }
+                for (int id = 1; id <= brokers; id++) {
+                    int port = id == 1 && kafkaPort != 0 ? kafkaPort : FreePorts.pick(host);
+                    KafkaNode node = combined
+                            ? KafkaNode.combined(id, host, port, controllerPort, root.resolve("node-" + id), clusterId, common)
+                            : KafkaNode.broker(id, host, port, root.resolve("broker-" + id), clusterId, common);
+                    brokerNodes.put(id, node);
+                    all.add(node);
+                }
+                for (KafkaNode node : all) {
+                    node.format();
+                }
+                // Controllers first, as KafkaRaftServer does; brokers start in parallel since each waits for the quorum.
+                if (controllerNode != null) {
+                    controllerNode.start();
+                }
+                brokerNodes.values().parallelStream().forEach(KafkaNode::start);
+            } catch (RuntimeException e) {
+                all.forEach(KafkaNode::stopQuietly);
+                if (temporary) {
+                    deleteRecursively(root);
+                }
+                throw e;
+            }
+            EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(host, root, temporary, controllerNode, brokerNodes);
+            try {
+                cluster.awaitBrokers(Duration.ofSeconds(60));
+            } catch (RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+            log.info("Embedded Kafka cluster {} with {} broker(s) ready at {} in {} ms (data in {})", clusterId,
+                    brokers, cluster.bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    root);
+            return cluster;
+        }
+
+        /** Defaults sized for a laptop or a 2-core CI machine, with replication that the broker count allows. */
+        private static Map<String, Object> defaults(int brokers) {
+            int replication = Math.min(3, brokers);
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("offsets.topic.replication.factor", replication);
+            props.put("offsets.topic.num.partitions", 5);
+            props.put("transaction.state.log.replication.factor", replication);
+            props.put("transaction.state.log.min.isr", Math.min(2, replication));
+            props.put("transaction.state.log.num.partitions", 5);
+            props.put("share.coordinator.state.topic.replication.factor", replication);
+            props.put("share.coordinator.state.topic.min.isr", Math.min(2, replication));
+            props.put("group.initial.rebalance.delay.ms", 0);
+            // Topics are provisioned by mesh-streams; a typo in a topic name should fail, not create a topic.
+            props.put("auto.create.topics.enable", false);
+            props.put("num.network.threads", 2);
+            props.put("num.io.threads", 4);
+            props.put("background.threads", 4);
+            props.put("num.recovery.threads.per.data.dir", 1);
+            props.put("log.cleaner.threads", 1);
+            props.put("log.cleaner.dedupe.buffer.size", 2 * 1024 * 1024);
+            props.put("log.segment.bytes", 64 * 1024 * 1024);
+            props.put("log.flush.offset.checkpoint.interval.ms", 5000);
+            props.put("controlled.shutdown.enable", true);
+            // A restarted broker re-registers once its old session is gone; keep that wait short on a laptop.
+            props.put("broker.heartbeat.interval.ms", 1000);
+            props.put("broker.session.timeout.ms", 4000);
+            return props;
+        }
+
+        private static String clusterId(Path root) {
+            Path file = root.resolve(CLUSTER_ID_FILE);
+            try {
+                if (Files.exists(file)) {
+                    return Files.readString(file).trim();
+                }
+                String id = Uuid.randomUuid().toString();
+                Files.writeString(file, id);
+                return id;
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read or write the cluster id in " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -65,7 +65,7 @@ final class RegistryHttpServer implements AutoCloseable {
         RegistryHandler handler = new RegistryHandler(new RegistryService(store), settings.maxBodyBytes());
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
-        server.setStopTimeout(2_000);
+        server.setStopTimeout(0);
         try {
             server.start();
         } catch (Exception e) {

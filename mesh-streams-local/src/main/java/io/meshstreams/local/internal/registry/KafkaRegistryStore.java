@@ -138,6 +138,8 @@ final class KafkaRegistryStore implements RegistryStore {
         KafkaRegistryStore store = new KafkaRegistryStore(settings);
         try {
             store.consumer.assign(List.of(store.partition));
+            // assigned but never polled: endOffsets then records the last stable offset quietly
+            store.probe.assign(List.of(store.partition));
             store.consumer.seekToBeginning(List.of(store.partition));
             store.reader.start();
             long end = store.endOffset(deadline);

@@ -202,6 +202,40 @@ class SchemaRegistryServerIT {
     }
 
     @Test
+    void aTopicWrittenInConfluentsLayoutIsRead() throws Exception {
+        String topic = topic();
+        try (Admin admin = kafka.createAdmin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+        }
+        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(config)) {
+            String[][] records = {
+                    {"{\"keytype\":\"NOOP\",\"magic\":0}", null},
+                    {"{\"keytype\":\"SCHEMA\",\"subject\":\"old-value\",\"version\":1,\"magic\":1}",
+                            "{\"subject\":\"old-value\",\"version\":1,\"id\":7,\"schema\":\"\\\"string\\\"\",\"deleted\":false}"},
+                    {"{\"keytype\":\"SCHEMA\",\"subject\":\"old-value\",\"version\":2,\"magic\":1}",
+                            "{\"subject\":\"old-value\",\"version\":2,\"id\":8,\"schema\":\"\\\"int\\\"\",\"deleted\":false}"},
+                    {"{\"keytype\":\"DELETE_SUBJECT\",\"subject\":\"old-value\",\"magic\":0}", "{\"subject\":\"old-value\",\"version\":1}"},
+                    {"{\"keytype\":\"CONFIG\",\"magic\":0}", "{\"compatibilityLevel\":\"FULL\"}"},
+                    {"{\"keytype\":\"MODE\",\"magic\":0}", "{\"mode\":\"READWRITE\"}"}};
+            for (String[] record : records) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, record[0], record[1])).get();
+            }
+        }
+
+        try (SchemaRegistryServer server = registry(topic).start()) {
+            RegistryHttp http = new RegistryHttp(server.url());
+            assertThat(http.get("/subjects/old-value/versions").text()).isEqualTo("[2]");
+            assertThat(http.get("/subjects/old-value/versions?deleted=true").text()).isEqualTo("[1,2]");
+            assertThat(http.get("/schemas/ids/7").text()).isEqualTo("{\"schema\":\"\\\"string\\\"\"}");
+            assertThat(http.get("/config").text()).isEqualTo("{\"compatibilityLevel\":\"FULL\"}");
+            assertThat(http.register("new-value", "\"long\"")).as("ids go on after the highest one read").isEqualTo(9);
+        }
+    }
+
+    @Test
     void hostileInputGetsFourHundredsFromTheKafkaBackedServerToo() {
         try (SchemaRegistryServer server = registry(topic()).maxRequestBytes(16 * 1024).start()) {
             RegistryHttp http = new RegistryHttp(server.url());

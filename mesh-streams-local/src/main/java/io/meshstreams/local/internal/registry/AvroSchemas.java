@@ -40,6 +40,7 @@ final class AvroSchemas {
      *
      * @throws RegistryException 42201 when the schema or a reference is invalid, saying which
      */
+    @SuppressWarnings("deprecation") // toString(referenced, pretty) is what Confluent's canonical form uses too
     static Parsed parse(String text, List<SchemaReference> references, ReferenceResolver resolver) {
         Schema.Parser parser = new Schema.Parser();
         parser.setValidateDefaults(true);

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -119,7 +120,7 @@ final class KafkaRegistryStore implements RegistryStore {
         try {
             probeConsumer = new KafkaConsumer<>(consumerConfig("end-offsets"));
         } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
         this.probe = probeConsumer;
@@ -298,7 +299,7 @@ final class KafkaRegistryStore implements RegistryStore {
             LOG.error("Schema registry reader of topic '{}' stopped", settings.topic(), e);
             readerFailed(e instanceof RuntimeException re ? re : new KafkaException(e));
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 
@@ -555,7 +556,7 @@ final class KafkaRegistryStore implements RegistryStore {
             progress.notifyAll(); // a write waiting for the reader gives up now
         }
         if (reader.getState() == Thread.State.NEW) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         } else {
             consumer.wakeup();
             try {
@@ -571,7 +572,7 @@ final class KafkaRegistryStore implements RegistryStore {
             writeLock.unlock();
         }
         synchronized (probeLock) {
-            probe.close(Duration.ofSeconds(1));
+            probe.close(CloseOptions.timeout(Duration.ofSeconds(1)));
         }
     }
 

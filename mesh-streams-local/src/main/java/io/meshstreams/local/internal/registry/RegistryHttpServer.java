@@ -92,7 +92,11 @@ final class RegistryHttpServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not stop the registry's HTTP server", e);
+        }
     }
 }

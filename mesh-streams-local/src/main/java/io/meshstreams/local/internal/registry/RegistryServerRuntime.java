@@ -62,7 +62,7 @@ public final class RegistryServerRuntime implements AutoCloseable {
     public void close() {
         try {
             http.close();
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(RegistryServerRuntime.class).warn("Stopping the registry's HTTP server failed", e);
         } finally {
             store.close();

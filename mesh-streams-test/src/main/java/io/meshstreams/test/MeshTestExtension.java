@@ -5,6 +5,8 @@ import io.meshstreams.test.internal.ManagedTestMesh;
 import io.meshstreams.test.internal.TestcontainersTestMesh;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -17,10 +19,24 @@ import java.util.Locale;
  * The JUnit 5 extension behind {@link MeshTest}: starts (or reuses) a mesh before the class and resolves
  * {@link TestMesh} parameters. Use it through {@link MeshTest}.
  */
-public final class MeshTestExtension implements BeforeAllCallback, ParameterResolver {
+public final class MeshTestExtension implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MeshTestExtension.class);
     private static final String SHARED_KEY = "shared-mesh";
     private static final String CLASS_KEY = "class-mesh";
+
+    /**
+     * In the Testcontainers mode, disables (reports as skipped, with the reason) the tests that cannot run here: all
+     * of them where Docker is absent, and those that ask for more than one broker.
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (!"testcontainers".equals(mode())) {
+            return ConditionEvaluationResult.enabled("embedded mesh");
+        }
+        return TestcontainersTestMesh.whyNot(brokers(context))
+                .map(ConditionEvaluationResult::disabled)
+                .orElseGet(() -> ConditionEvaluationResult.enabled("Docker is available"));
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -38,11 +54,20 @@ public final class MeshTestExtension implements BeforeAllCallback, ParameterReso
         return mesh(extensionContext);
     }
 
-    private static TestMesh mesh(ExtensionContext context) {
-        int brokers = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), MeshTest.class)
+    private static int brokers(ExtensionContext context) {
+        return context.getTestClass()
+                .flatMap(type -> AnnotationSupport.findAnnotation(type, MeshTest.class))
                 .map(MeshTest::brokers)
                 .orElse(1);
-        String mode = System.getProperty(TestMesh.MODE_PROPERTY, "embedded").trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String mode() {
+        return System.getProperty(TestMesh.MODE_PROPERTY, "embedded").trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static TestMesh mesh(ExtensionContext context) {
+        int brokers = brokers(context);
+        String mode = mode();
         if (brokers == 1) {
             // One mesh per JVM: stored in the root context, closed when the whole test run ends.
             return context.getRoot().getStore(NAMESPACE)
@@ -71,8 +96,12 @@ public final class MeshTestExtension implements BeforeAllCallback, ParameterReso
         };
     }
 
-    /** Closes the mesh when JUnit discards the store that holds it. */
-    private static final class MeshResource implements ExtensionContext.Store.CloseableResource {
+    /**
+     * Closes the mesh when JUnit discards the store that holds it (AutoCloseable for JUnit 5.13 and later,
+     * CloseableResource for earlier versions).
+     */
+    @SuppressWarnings("deprecation")
+    private static final class MeshResource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final ManagedTestMesh mesh;
 
         private MeshResource(ManagedTestMesh mesh) {

@@ -1,6 +1,7 @@
 package io.meshstreams.test;
 
 import io.meshstreams.local.EmbeddedKafkaCluster;
+import io.meshstreams.local.registry.SchemaRegistryServer;
 
 import org.apache.kafka.clients.admin.Admin;
 
@@ -36,6 +37,9 @@ public interface TestMesh {
 
     /** The in-process cluster, to stop and start brokers; empty in Testcontainers mode. */
     Optional<EmbeddedKafkaCluster> embeddedKafka();
+
+    /** The in-process registry server, e.g. to count the requests it served; empty in Testcontainers mode. */
+    Optional<SchemaRegistryServer> embeddedRegistry();
 
     /** The mode this mesh runs in: {@code embedded} or {@code testcontainers}. */
     String mode();

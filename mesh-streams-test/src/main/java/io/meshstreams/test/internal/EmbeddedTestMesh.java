@@ -1,6 +1,7 @@
 package io.meshstreams.test.internal;
 
 import io.meshstreams.local.EmbeddedKafkaCluster;
+import io.meshstreams.local.registry.SchemaRegistryServer;
 import io.meshstreams.local.LocalMesh;
 
 import java.util.Optional;
@@ -31,6 +32,11 @@ public final class EmbeddedTestMesh extends ManagedTestMesh {
     @Override
     public Optional<EmbeddedKafkaCluster> embeddedKafka() {
         return Optional.of(mesh.kafka());
+    }
+
+    @Override
+    public Optional<SchemaRegistryServer> embeddedRegistry() {
+        return Optional.of(mesh.registry());
     }
 
     @Override

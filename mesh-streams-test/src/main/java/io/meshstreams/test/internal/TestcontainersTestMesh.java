@@ -1,6 +1,7 @@
 package io.meshstreams.test.internal;
 
 import io.meshstreams.local.EmbeddedKafkaCluster;
+import io.meshstreams.local.registry.SchemaRegistryServer;
 import io.meshstreams.test.TestMesh;
 
 import org.junit.jupiter.api.Assumptions;
@@ -25,18 +26,31 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
         this.containers = containers;
     }
 
-    public static TestcontainersTestMesh start(int brokers) {
+    /** Why tests asking for this many brokers cannot run in this mode here, or empty if they can. */
+    public static Optional<String> whyNot(int brokers) {
+        requireTestcontainers();
+        if (!Containers.dockerAvailable()) {
+            return Optional.of("-D" + TestMesh.MODE_PROPERTY + "=testcontainers asks for Docker, and no Docker"
+                    + " environment was found (run without the property to use the in-process mesh)");
+        }
+        if (brokers != 1) {
+            return Optional.of("@MeshTest(brokers = " + brokers + ") stops and starts brokers, which only the embedded"
+                    + " mode supports");
+        }
+        return Optional.empty();
+    }
+
+    private static void requireTestcontainers() {
         try {
             Class.forName("org.testcontainers.DockerClientFactory");
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("-D" + TestMesh.MODE_PROPERTY + "=testcontainers needs Testcontainers on the"
                     + " test classpath: add org.testcontainers:kafka (test scope) to your build", e);
         }
-        Assumptions.assumeTrue(Containers.dockerAvailable(),
-                "Skipped: -D" + TestMesh.MODE_PROPERTY + "=testcontainers asks for Docker, and no Docker environment"
-                        + " was found (run without the property to use the in-process mesh)");
-        Assumptions.assumeTrue(brokers == 1, "Skipped: @MeshTest(brokers = " + brokers + ") stops and starts brokers,"
-                + " which only the embedded mode supports");
+    }
+
+    public static TestcontainersTestMesh start(int brokers) {
+        whyNot(brokers).ifPresent(reason -> Assumptions.abort("Skipped: " + reason));
         return new TestcontainersTestMesh(Containers.start(
                 System.getProperty(KAFKA_IMAGE_PROPERTY, DEFAULT_KAFKA_IMAGE),
                 System.getProperty(REGISTRY_IMAGE_PROPERTY, DEFAULT_REGISTRY_IMAGE)));
@@ -54,6 +68,11 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
 
     @Override
     public Optional<EmbeddedKafkaCluster> embeddedKafka() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<SchemaRegistryServer> embeddedRegistry() {
         return Optional.empty();
     }
 

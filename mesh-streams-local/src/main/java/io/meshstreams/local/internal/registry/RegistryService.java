@@ -299,6 +299,11 @@ final class RegistryService {
     JsonNode checkCompatibility(String subject, @Nullable String version, SchemaRequest request, boolean verbose) {
         Integer number = version == null ? null : VersionId.parse(version);
         List<String> messages = store.read(state -> {
+            // SCHEMA_REGISTRY.md and Confluent's API reference answer 40401 for a subject with no live version.
+            // (Confluent's server itself answers 200 for "latest" there; we follow the documented contract.)
+            if (state.versions(subject, false).isEmpty()) {
+                throw RegistryException.subjectNotFound(subject);
+            }
             List<SchemaVersion> against;
             if (number == null) {
                 against = state.versions(subject, false);

@@ -177,9 +177,11 @@ class RegistryHttpApiTest {
         assertThat(http.post("/compatibility/subjects/orders-value/versions/latest?verbose=true", schemaBody("{")).json()
                 .get("messages").get(0).asText()).startsWith("Invalid schema of type AVRO, details: ");
         assertThat(http.post("/compatibility/subjects/orders-value/versions/latest", schemaBody("{")).errorCode()).isEqualTo(42201);
-        // as Confluent: a subject without versions is compatible with anything
-        assertThat(http.post("/compatibility/subjects/unknown-value/versions/latest", schemaBody(ORDER_V1)).text())
-                .isEqualTo("{\"is_compatible\":true}");
+        // as SCHEMA_REGISTRY.md and Confluent's API reference (Confluent's server answers 200 here): 40401
+        assertThat(http.post("/compatibility/subjects/unknown-value/versions/latest", schemaBody(ORDER_V1)).errorCode())
+                .isEqualTo(40401);
+        assertThat(http.post("/compatibility/subjects/unknown-value/versions", schemaBody(ORDER_V1)).errorCode())
+                .isEqualTo(40401);
     }
 
     @ParameterizedTest(name = "{0}")

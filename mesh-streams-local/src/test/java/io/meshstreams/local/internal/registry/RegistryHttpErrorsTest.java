@@ -104,7 +104,8 @@ class RegistryHttpErrorsTest {
                 Arguments.of("DELETE", "/subjects/a", null, 404, 40401, "Subject 'a' not found."),
                 Arguments.of("DELETE", "/subjects/a?permanent=true", null, 404, 40401, "Subject 'a' not found."),
                 Arguments.of("DELETE", "/subjects/a/versions/1", null, 404, 40401, "Subject 'a' not found."),
-                Arguments.of("POST", "/compatibility/subjects/a/versions/1", SCHEMA_EXAMPLE, 404, 40402, "Version 1 not found."),
+                Arguments.of("POST", "/compatibility/subjects/a/versions/1", SCHEMA_EXAMPLE, 404, 40401, "Subject 'a' not found."),
+                Arguments.of("POST", "/compatibility/subjects/a/versions/latest", SCHEMA_EXAMPLE, 404, 40401, "Subject 'a' not found."),
                 // configuration
                 Arguments.of("PUT", "/config", "{\"compatibility\": \"SIDEWAYS\"}", 422, 42203,
                         "Invalid compatibility level 'SIDEWAYS'. Valid values are " + VALID_LEVELS),

@@ -100,6 +100,13 @@ public final class SchemaRegistryClientConfig extends AbstractConfig {
             + "id, id by subject and schema). When a cache is full, an entry is evicted and fetched again when next "
             + "needed.";
 
+    public static final String MISSING_ID_CACHE_TTL_SEC_CONFIG = "missing.id.cache.ttl.sec";
+    public static final String MISSING_ID_CACHE_TTL_SEC_DOC = "How long a schema id that the registry answered 404 for "
+            + "is remembered as missing, in seconds, so that a topic full of records with a bad id does not cost one "
+            + "request per record. 0 (the default, as Confluent's) remembers nothing.";
+    public static final String MISSING_CACHE_SIZE_CONFIG = "missing.cache.size";
+    public static final String MISSING_CACHE_SIZE_DOC = "How many missing schema ids are remembered at most.";
+
     private static final ConfigDef CONFIG = configDef();
 
     /**
@@ -138,7 +145,11 @@ public final class SchemaRegistryClientConfig extends AbstractConfig {
                 .define(HTTP_READ_TIMEOUT_MS_CONFIG, Type.INT, 60000, ConfigDef.Range.atLeast(1), Importance.LOW,
                         HTTP_READ_TIMEOUT_MS_DOC)
                 .define(MAX_SCHEMAS_PER_SUBJECT_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        MAX_SCHEMAS_PER_SUBJECT_DOC);
+                        MAX_SCHEMAS_PER_SUBJECT_DOC)
+                .define(MISSING_ID_CACHE_TTL_SEC_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                        MISSING_ID_CACHE_TTL_SEC_DOC)
+                .define(MISSING_CACHE_SIZE_CONFIG, Type.INT, 10000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        MISSING_CACHE_SIZE_DOC);
     }
 
     private static final class NonEmptyList implements ConfigDef.Validator {

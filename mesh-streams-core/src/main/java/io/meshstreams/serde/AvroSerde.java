@@ -6,9 +6,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,12 +105,12 @@ public class AvroSerde<T> implements Serde<T> {
     }
 
     @Override
-    public Serializer<T> serializer() {
+    public AvroSerializer<T> serializer() {
         return serializer;
     }
 
     @Override
-    public Deserializer<T> deserializer() {
+    public AvroDeserializer<T> deserializer() {
         return deserializer;
     }
 

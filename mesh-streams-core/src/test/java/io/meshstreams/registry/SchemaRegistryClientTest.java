@@ -212,6 +212,25 @@ class SchemaRegistryClientTest {
     }
 
     @Test
+    void missingIdsAreRememberedOnlyWhenConfigured() {
+        // given
+        SchemaRegistryClient remembering = SchemaRegistryClient.create(Map.of("schema.registry.url", registry.url(),
+                "missing.id.cache.ttl.sec", 60));
+
+        // when
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> remembering.schemaById(77)).isInstanceOf(RegistryNotFoundException.class)
+                    .hasMessageContaining("Schema 77 not found");
+            assertThatThrownBy(() -> client.schemaById(77)).isInstanceOf(RegistryNotFoundException.class);
+        }
+
+        // then
+        assertThat(remembering.requestCount()).isEqualTo(1);
+        assertThat(client.requestCount()).isEqualTo(3);
+        remembering.close();
+    }
+
+    @Test
     void aClosedClientSaysSo() {
         client.close();
 

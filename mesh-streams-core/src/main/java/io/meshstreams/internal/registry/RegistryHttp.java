@@ -198,17 +198,25 @@ final class RegistryHttp {
     }
 
     private void backOff(int retry) {
-        long ceiling = Math.min((long) retryWaitMs << Math.min(retry, 30), retryMaxWaitMs);
-        if (ceiling <= 0) {
+        long delay = backOffMs(retry, retryWaitMs, retryMaxWaitMs, ThreadLocalRandom.current().nextDouble());
+        if (delay <= 0) {
             return;
         }
-        long delay = ThreadLocalRandom.current().nextLong(ceiling) + 1;
         try {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptException("Interrupted while backing off before retrying the schema registry", e);
         }
+    }
+
+    /**
+     * Exponential backoff with full jitter: the ceiling doubles from {@code waitMs} with each retry up
+     * to {@code maxWaitMs}, and the wait is drawn uniformly from 1 to the ceiling ({@code random} in [0, 1)).
+     */
+    static long backOffMs(int retry, int waitMs, int maxWaitMs, double random) {
+        long ceiling = Math.min((long) waitMs << Math.min(retry, 30), maxWaitMs);
+        return ceiling <= 0 ? 0 : 1 + (long) (random * ceiling);
     }
 
     private static byte[] json(Object body) {

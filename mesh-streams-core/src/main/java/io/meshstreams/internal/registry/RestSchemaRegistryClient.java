@@ -32,10 +32,16 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private record SubjectSchema(String subject, SchemaDefinition schema) {
     }
 
+    /** A 404 for a schema id, remembered until {@code expiresAtNanos}. */
+    private record MissingId(String message, int httpStatus, int errorCode, long expiresAtNanos) {
+    }
+
     private final RegistryHttp http;
     private final BoundedCache<SubjectSchema, Integer> idsBySubjectSchema;
     private final BoundedCache<SubjectSchema, RegisteredSchema> lookUps;
     private final BoundedCache<Integer, SchemaDefinition> schemasById;
+    private final BoundedCache<Integer, MissingId> missingIds;
+    private final long missingIdTtlNanos;
     private volatile boolean closed;
 
     private RestSchemaRegistryClient(SchemaRegistryClientConfig config) {
@@ -44,6 +50,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.idsBySubjectSchema = new BoundedCache<>(capacity);
         this.lookUps = new BoundedCache<>(capacity);
         this.schemasById = new BoundedCache<>(capacity);
+        this.missingIds = new BoundedCache<>(config.getInt(SchemaRegistryClientConfig.MISSING_CACHE_SIZE_CONFIG));
+        this.missingIdTtlNanos = config.getLong(SchemaRegistryClientConfig.MISSING_ID_CACHE_TTL_SEC_CONFIG) * 1_000_000_000L;
     }
 
     public static SchemaRegistryClient create(SchemaRegistryClientConfig config) {
@@ -88,7 +96,22 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        SchemaResponse response = send("GET", "/schemas/ids/" + id, null, SchemaResponse.class);
+        if (missingIdTtlNanos > 0) {
+            MissingId missing = missingIds.get(id);
+            if (missing != null && System.nanoTime() - missing.expiresAtNanos() < 0) {
+                throw new RegistryNotFoundException(missing.message(), missing.httpStatus(), missing.errorCode());
+            }
+        }
+        SchemaResponse response;
+        try {
+            response = send("GET", "/schemas/ids/" + id, null, SchemaResponse.class);
+        } catch (RegistryNotFoundException e) {
+            if (missingIdTtlNanos > 0) {
+                missingIds.put(id, new MissingId(e.getMessage(), e.httpStatus(), e.errorCode(),
+                        System.nanoTime() + missingIdTtlNanos));
+            }
+            throw e;
+        }
         require(response.schema(), "schema", "GET /schemas/ids/" + id);
         SchemaDefinition schema = response.definition();
         schemasById.put(id, schema);

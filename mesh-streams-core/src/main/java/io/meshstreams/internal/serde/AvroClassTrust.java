@@ -31,11 +31,6 @@ public final class AvroClassTrust {
         install();
     }
 
-    /** True if Avro may load {@code type} by name. */
-    public static boolean isTrusted(Class<?> type) {
-        return ClassSecurityValidator.getGlobal().isTrusted(type);
-    }
-
     private static synchronized void install() {
         if (installed) {
             return;

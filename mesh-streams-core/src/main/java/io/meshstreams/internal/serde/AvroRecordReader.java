@@ -132,7 +132,7 @@ public final class AvroRecordReader {
         } catch (EOFException e) {
             throw fail(topic, "its Avro payload (" + (bytes.length - WireFormat.HEADER_SIZE) + " bytes after the header) "
                     + "ended before a whole record was read with writer schema id " + id + " (" + name(entry.writer)
-                    + "): the record is truncated, or was written with another schema than the id says. " + FIX_PAYLOAD, e);
+                    + ")" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")") + ": the record is truncated, or was written with another schema than the id says. " + FIX_PAYLOAD, e);
         } catch (Exception | StackOverflowError e) {
             throw fail(topic, "its Avro payload (" + (bytes.length - WireFormat.HEADER_SIZE) + " bytes after the header) "
                     + "does not decode with writer schema id " + id + " (" + name(entry.writer) + "): " + e

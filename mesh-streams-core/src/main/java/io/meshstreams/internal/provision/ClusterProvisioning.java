@@ -274,9 +274,11 @@ public final class ClusterProvisioning {
         }
         if (!newPartitions.isEmpty()) {
             await(admin.createPartitions(newPartitions).all(), "grow partitions of " + newPartitions.keySet());
+            awaitTopicsReady(List.copyOf(newPartitions.keySet()), newPartitions);
         }
         if (!alterations.isEmpty()) {
             await(admin.incrementalAlterConfigs(alterations).all(), "change topic configurations " + alterations.keySet());
+            awaitConfigs(alterations);
         }
         for (PlannedChange change : plan.changes()) {
             boolean changes = change.action() == Action.CREATE || change.action() == Action.UPDATE;
@@ -303,17 +305,21 @@ public final class ClusterProvisioning {
         } catch (InterruptedException | TimeoutException e) {
             throw failure("create topics " + topics.stream().map(NewTopic::name).toList(), e);
         }
-        awaitTopicsReady(topics.stream().map(NewTopic::name).toList());
+        awaitTopicsReady(topics.stream().map(NewTopic::name).toList(), Map.of());
     }
 
-    /** Right after creation, not every broker may know a topic yet: wait until each partition has a leader. */
-    private void awaitTopicsReady(List<String> names) {
+    /**
+     * Right after a change, not every broker may know it yet: wait until each partition has a leader and, for grown
+     * topics, until the new partition count is visible, so that a plan made right after apply sees the change.
+     */
+    private void awaitTopicsReady(List<String> names, Map<String, NewPartitions> grown) {
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (true) {
             try {
                 Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
                         .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                if (described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                if (described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null)
+                        && (!grown.containsKey(d.name()) || d.partitions().size() >= grown.get(d.name()).totalCount()))) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -324,15 +330,40 @@ public final class ClusterProvisioning {
                 throw failure("wait for new topics " + names, e);
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new MeshException("Topics " + names + " were created but have no leader after "
+                throw new MeshException("Topics " + names + " were changed but are not ready after "
                         + TIMEOUT_MS / 1000 + " s; check the brokers' health");
             }
-            try {
-                Thread.sleep(100); // polling the cluster's metadata
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MeshException("Interrupted while waiting for new topics " + names, e);
+            pause("topics " + names);
+        }
+    }
+
+    /** Waits until every broker-visible configuration shows the values just set. */
+    private void awaitConfigs(Map<ConfigResource, Collection<AlterConfigOp>> alterations) {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (true) {
+            Map<ConfigResource, Config> current = await(admin.describeConfigs(alterations.keySet()).all(),
+                    "read back topic configurations");
+            boolean visible = alterations.entrySet().stream().allMatch(entry -> entry.getValue().stream().allMatch(op -> {
+                ConfigEntry now = current.get(entry.getKey()).get(op.configEntry().name());
+                return now != null && op.configEntry().value().equals(now.value());
+            }));
+            if (visible) {
+                return;
             }
+            if (System.currentTimeMillis() > deadline) {
+                throw new MeshException("Topic configurations " + alterations.keySet() + " were changed but the brokers"
+                        + " do not show the new values after " + TIMEOUT_MS / 1000 + " s");
+            }
+            pause("topic configurations");
+        }
+    }
+
+    private static void pause(String what) {
+        try {
+            Thread.sleep(100); // polling the cluster's metadata
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeshException("Interrupted while waiting for " + what, e);
         }
     }
 

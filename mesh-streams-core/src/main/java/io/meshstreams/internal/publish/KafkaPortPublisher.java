@@ -1,11 +1,7 @@
 package io.meshstreams.internal.publish;
 
 import io.meshstreams.MeshException;
-import io.meshstreams.contract.ContractRules;
 import io.meshstreams.contract.Violation;
-import io.meshstreams.internal.avro.SchemaConformance;
-import io.meshstreams.internal.serde.GrowableOutput;
-import io.meshstreams.product.KeyDefinition;
 import io.meshstreams.product.OnViolation;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.product.PortAddress;
@@ -19,16 +15,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -36,17 +22,12 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,13 +41,6 @@ import java.util.function.Consumer;
  * producer record, nothing it could cache.
  */
 public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private static final class Scratch {
-        final GrowableOutput out = new GrowableOutput();
-        final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    }
-
     /** Everything a publisher needs, resolved by the client before it is created. */
     public record Setup(PortAddress address, OutputPort port, String domain, int schemaId, int schemaVersion,
                         KafkaProducer<byte[], byte[]> producer, boolean transactional,
@@ -77,19 +51,11 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private final String topic;
     private final String quarantineTopic;
     private final Schema schema;
-    private final long schemaFingerprint;
-    private final int schemaId;
-    private final ContractRules rules;
-    private final KeyField keyField;
-    private final KeyDefinition.Format keyFormat;
-    private final @Nullable Serializer<Object> avroKeySerializer;
+    private final ContractEnforcer enforcer;
     private final OnViolation onViolation;
     private final KafkaProducer<byte[], byte[]> producer;
     private final boolean transactional;
     private final PublisherHeaders headers;
-    private final Map<Schema, Boolean> acceptedSchemas = new ConcurrentHashMap<>();
-    private final DatumWriter<Object> genericWriter;
-    private final Map<Class<?>, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
 
     private final LongAdder published = new LongAdder();
     private final LongAdder quarantined = new LongAdder();
@@ -113,18 +79,12 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         this.topic = address.topic();
         this.quarantineTopic = address.quarantineTopic();
         this.schema = port.valueSchema();
-        this.schemaFingerprint = SchemaNormalization.parsingFingerprint64(schema);
-        this.schemaId = setup.schemaId();
-        this.rules = ContractRules.compile(schema, port.rules());
-        this.keyField = new KeyField(schema, port.key().field());
-        this.keyFormat = port.key().format();
-        this.avroKeySerializer = setup.avroKeySerializer();
+        this.enforcer = new ContractEnforcer(address, port, setup.schemaId(), setup.avroKeySerializer());
         this.onViolation = port.onViolation();
         this.producer = setup.producer();
         this.transactional = setup.transactional();
-        this.headers = new PublisherHeaders(schemaId, port.majorVersion() + "." + setup.schemaVersion(), setup.domain(),
+        this.headers = new PublisherHeaders(setup.schemaId(), port.majorVersion() + "." + setup.schemaVersion(), setup.domain(),
                 address.topic());
-        this.genericWriter = new GenericDatumWriter<>(schema, GenericData.get());
         MeterRegistry meters = setup.meters();
         String portTag = address.topic();
         this.publishedCounter = counter(meters, portTag, setup.name(), "published");
@@ -185,65 +145,23 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
                     + " publisher.transaction(p -> ...), or create it without a transactional id");
         }
         long started = System.nanoTime();
-        V value = record.value();
-        List<Violation> violations = null;
-
-        // 1. the key
-        Object keyValue = null;
-        if (value instanceof IndexedRecord indexed) {
-            keyValue = keyField.read(indexed);
-        }
-        Object key = record.key() != null ? record.key() : keyValue;
-        if (key == null) {
-            violations = add(violations, Violation.ofKey("the record has no key: the key field '" + keyField.path()
-                    + "' is null or missing. Fix: set " + keyField.path() + " on the record."));
-        } else if (record.key() != null && keyValue != null && !record.key().toString().equals(keyValue.toString())) {
-            violations = add(violations, Violation.ofKey("the given key '" + record.key() + "' differs from the key field '"
-                    + keyField.path() + "' = '" + keyValue + "'. Fix: pass no key to take it from the field, or"
-                    + " make them equal."));
-        }
-
-        // 2. the schema, by serializing
-        byte[] valueBytes = null;
-        boolean conforms = value instanceof IndexedRecord indexed && conforms(indexed.getSchema());
-        if (!conforms) {
-            violations = add(violations, Violation.ofSchema("", "the record's schema is "
-                    + (value instanceof IndexedRecord indexed ? indexed.getSchema().getFullName()
-                    + " with another structure than" : "not an Avro record, but a " + value.getClass().getName()
-                    + "; expected") + " the port's schema " + schema.getFullName() + ". Fix: build the record with"
-                    + " publisher.schema() (or the class generated from the port's .avsc)."));
-        } else {
-            try {
-                valueBytes = serialize(value);
-            } catch (RuntimeException e) {
-                for (Violation v : SchemaConformance.violations(schema, value)) {
-                    violations = add(violations, v);
-                }
-            }
-        }
-
-        // 3. the rules, on any record laid out like the port's schema (a rule that meets a bad value fails closed)
-        if (conforms) {
-            for (Violation v : rules.check((IndexedRecord) value)) {
-                violations = add(violations, v);
-            }
-        }
+        ContractEnforcer.Checked checked = enforcer.check(record.key(), record.value());
         checkTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-
-        byte[] keyBytes = key == null ? null : keyBytes(key);
+        byte[] keyBytes = checked.key();
+        byte[] valueBytes = checked.value();
+        List<Violation> all = checked.violations();
         Long timestamp = record.timestamp();
-        if (violations == null) {
+        if (all == null) {
             ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, null, timestamp, keyBytes,
                     valueBytes, headers.forPort(record.headers()));
             return send(producerRecord, List.of(), false);
         }
-        List<Violation> all = List.copyOf(violations);
         if (onViolation == OnViolation.REJECT) {
             count(rejected, rejectedCounter, 1);
             return CompletableFuture.failedFuture(new ContractViolationException(address, all));
         }
         boolean avro = valueBytes != null;
-        byte[] quarantineValue = avro ? valueBytes : describe(value).getBytes(StandardCharsets.UTF_8);
+        byte[] quarantineValue = avro ? valueBytes : ContractEnforcer.describe(record.value());
         ProducerRecord<byte[], byte[]> quarantineRecord = new ProducerRecord<>(quarantineTopic, null, timestamp, keyBytes,
                 quarantineValue, headers.forQuarantine(record.headers(), all, avro));
         return send(quarantineRecord, all, true);
@@ -292,59 +210,6 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private static void count(LongAdder adder, Counter counter, long n) {
         adder.add(n);
         counter.increment(n);
-    }
-
-    private boolean conforms(@Nullable Schema recordSchema) {
-        if (recordSchema == schema) {
-            return true;
-        }
-        if (recordSchema == null) {
-            return false;
-        }
-        return acceptedSchemas.computeIfAbsent(recordSchema,
-                s -> SchemaNormalization.parsingFingerprint64(s) == schemaFingerprint);
-    }
-
-    private byte[] serialize(Object value) {
-        DatumWriter<Object> writer = value instanceof SpecificRecord
-                ? specificWriters.computeIfAbsent(value.getClass(),
-                        type -> new SpecificDatumWriter<>(schema, SpecificData.getForClass(type)))
-                : genericWriter;
-        Scratch scratch = SCRATCH.get();
-        GrowableOutput out = scratch.out;
-        out.reset();
-        out.writeHeader(schemaId);
-        try {
-            writer.write(value, scratch.encoder);
-            scratch.encoder.flush();
-            return out.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            out.shrinkIfHuge();
-        }
-    }
-
-    private byte[] keyBytes(Object key) {
-        if (keyFormat == KeyDefinition.Format.AVRO && avroKeySerializer != null) {
-            Object normalized = key instanceof CharSequence text ? text.toString() : key;
-            return avroKeySerializer.serialize(topic, normalized);
-        }
-        return key.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String describe(Object value) {
-        try {
-            return GenericData.get().toString(value);
-        } catch (RuntimeException e) {
-            return String.valueOf(value);
-        }
-    }
-
-    private static List<Violation> add(@Nullable List<Violation> list, Violation violation) {
-        List<Violation> result = list == null ? new ArrayList<>(4) : list;
-        result.add(violation);
-        return result;
     }
 
     @Override

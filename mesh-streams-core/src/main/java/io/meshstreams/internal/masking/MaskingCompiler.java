@@ -142,7 +142,7 @@ public final class MaskingCompiler {
         MaskingCompiler compiler = new MaskingCompiler(portSchema, normalizedClearance, scheme, hash, decisions);
         if (decisions.isEmpty()) {
             for (Schema.Field field : portSchema.getFields()) {
-                compiler.checkCopied(field.schema(), field.name(), true, new CheckedRecords());
+                compiler.checkCopied(field.schema(), field.name(), field.name(), true, new CheckedRecords());
             }
             return new Compiled(portSchema, null, List.of());
         }
@@ -195,7 +195,7 @@ public final class MaskingCompiler {
                 portTypes.add(null);
                 nested.add(child.masking());
             } else {
-                checkCopied(field.schema(), path, true, new CheckedRecords());
+                checkCopied(field.schema(), path, path, true, new CheckedRecords());
                 outFields.add(new Schema.Field(field, field.schema()));
                 operations.add(RecordMasking.COPY);
                 source.add(field.pos());
@@ -384,45 +384,47 @@ public final class MaskingCompiler {
      * Fails if a field passed on unchanged holds something classified that the clearance does not clear where no
      * path reaches it, or refers back to a record whose fields are being masked.
      */
-    private void checkCopied(Schema type, String path, boolean addressable, CheckedRecords seen) {
+    private void checkCopied(Schema type, String field, String path, boolean addressable, CheckedRecords seen) {
         switch (type.getType()) {
             case RECORD -> {
                 if (rebuilding.contains(type)) {
-                    throw new IllegalArgumentException("Field '" + path + "' of " + port.getFullName()
-                            + " refers back to record " + type.getFullName() + ", whose fields are masked for clearance "
+                    throw new IllegalArgumentException("Field '" + field + "' of " + port.getFullName()
+                            + " refers back to record " + type.getFullName()
+                            + (path.equals(field) ? "" : " at '" + path + "'") + ", whose fields are masked for clearance "
                             + clearance + "; masking follows field paths and cannot reach into a recursive type. "
-                            + "Classify '" + path + "' itself so that it is masked whole");
+                            + "Classify '" + field + "' itself so that it is masked whole");
                 }
                 if (!seen.add(type, addressable)) {
                     return;
                 }
-                for (Schema.Field field : type.getFields()) {
+                for (Schema.Field inner : type.getFields()) {
                     if (!addressable) {
-                        String level = classificationOf(field);
+                        String level = classificationOf(inner);
                         if (level != null && !scheme.clears(clearance, level)) {
-                            throw new IllegalArgumentException("Field '" + path + "' of " + port.getFullName()
-                                    + " holds " + type.getFullName() + "." + field.name() + ", classified " + level
+                            throw new IllegalArgumentException("Field '" + field + "' of " + port.getFullName()
+                                    + " holds '" + path + "." + inner.name() + "' (" + type.getFullName() + "."
+                                    + inner.name() + "), classified " + level
                                     + ", inside an array, a map or a union of several types, where masking cannot "
                                     + "reach it by path, and clearance " + clearance + " does not clear " + level
-                                    + ". Classify '" + path + "' itself (for example " + level
+                                    + ". Classify '" + field + "' itself (for example " + level
                                     + ") so that it is masked whole");
                         }
                     }
-                    checkCopied(field.schema(), path + "." + field.name(), addressable, seen);
+                    checkCopied(inner.schema(), field, path + "." + inner.name(), addressable, seen);
                 }
             }
             case UNION -> {
                 Schema single = SchemaFields.nonNull(type);
                 if (single != type) {
-                    checkCopied(single, path, addressable, seen);
+                    checkCopied(single, field, path, addressable, seen);
                 } else {
                     for (Schema branch : type.getTypes()) {
-                        checkCopied(branch, path, false, seen);
+                        checkCopied(branch, field, path, false, seen);
                     }
                 }
             }
-            case ARRAY -> checkCopied(type.getElementType(), path + "[]", false, seen);
-            case MAP -> checkCopied(type.getValueType(), path + "{}", false, seen);
+            case ARRAY -> checkCopied(type.getElementType(), field, path + "[]", false, seen);
+            case MAP -> checkCopied(type.getValueType(), field, path + "{}", false, seen);
             default -> {
             }
         }

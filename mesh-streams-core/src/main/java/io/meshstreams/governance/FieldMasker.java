@@ -162,7 +162,8 @@ public final class FieldMasker {
      * The keyed hash of a record key, equal to the {@code HASH} of a field holding that key: use it for the key of a
      * record whose key field is masked, so that masked keys and masked fields still join. The key is hashed as its
      * UTF-8 text, which is how a key written as text ({@code KeyDefinition.Format.STRING}) carries a string, int or
-     * long field. Null stays null.
+     * long field; for a key read as a number ({@code KeyDefinition.Format.AVRO}), pass its decimal text. The masked
+     * key is a string: the consumer reads it with a string serde. Null stays null.
      *
      * @throws IllegalStateException if the rules have no hash key
      */

@@ -383,6 +383,47 @@ class FieldMaskerTest {
     }
 
     @Test
+    void aNestedRecordOfAnotherLayoutIsRefusedWithItsPath() {
+        // given: the address field holds a whole customer
+        GenericData.Record customer = customer();
+        customer.put("address", customer());
+        FieldMasker masker = FieldMasker.create(CUSTOMER, Map.of("address.city", "PII"), "INTERNAL", RULES);
+
+        // when / then
+        assertThatThrownBy(() -> masker.mask(customer))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("A record of com.acme.crm.Customer [id, email, name, age, points, score, vip, "
+                        + "avatar, tier, address, phones, nickname, billing] at 'address' cannot be masked as "
+                        + "com.acme.crm.Address [street, city]");
+    }
+
+    @Test
+    void aRecordWithoutASchemaIsRefused() {
+        // given
+        IndexedRecord schemaless = new IndexedRecord() {
+            @Override
+            public void put(int i, Object v) {
+            }
+
+            @Override
+            public Object get(int i) {
+                return "alice@example.com";
+            }
+
+            @Override
+            public Schema getSchema() {
+                return null;
+            }
+        };
+        FieldMasker masker = FieldMasker.create(CUSTOMER, Map.of(), "INTERNAL", RULES);
+
+        // when / then
+        assertThatThrownBy(() -> masker.mask(schemaless))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("A record of no schema cannot be masked as com.acme.crm.Customer");
+    }
+
+    @Test
     void aRecordThatCannotBeReadIsRefusedWithThePath() {
         // given
         IndexedRecord broken = new IndexedRecord() {

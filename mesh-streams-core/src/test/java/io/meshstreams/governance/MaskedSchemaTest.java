@@ -277,6 +277,27 @@ class MaskedSchemaTest {
         assertThat(masker.maskedSchema().getObjectProp("mesh.masked.fields")).isNull();
     }
 
+    @Test
+    void aPortThatRepublishesMaskedDataCanBeMaskedAgain() {
+        // given: a domain publishes what it was given masked for INTERNAL; a PUBLIC consumer reads it
+        FieldMasker forInternal = FieldMasker.create(CUSTOMER, SOME, "INTERNAL", RULES);
+        Schema republished = forInternal.maskedSchema();
+
+        // when
+        FieldMasker forPublic = FieldMasker.create(republished, Map.of("id", "INTERNAL"), "PUBLIC", RULES);
+        GenericRecord masked = forPublic.mask(forInternal.mask(MaskingFixtures.customer()));
+
+        // then
+        assertThat(forPublic.maskedSchema().getFullName())
+                .isEqualTo("com.acme.crm.Customer_masked_for_internal_masked_for_public");
+        assertThat(forPublic.maskedSchema().getObjectProp("mesh.masked.fields")).isEqualTo(List.of("id:DROP"));
+        assertThat(forPublic.maskedSchema().getProp("mesh.masked.source"))
+                .isEqualTo("com.acme.crm.Customer_masked_for_internal");
+        assertThat(forPublic.maskedSchema().getField("email").getProp("mesh.masked")).isEqualTo("HASH");
+        assertThat(masked.get("email")).isEqualTo(hmac("alice@example.com"));
+        assertThat(new Schema.Parser().parse(forPublic.maskedSchema().toString())).isEqualTo(forPublic.maskedSchema());
+    }
+
     private static Schema evolved(Schema v1) {
         String json = v1.toString().replace("{\"name\":\"billing\"", """
                 {"name":"birthday","type":["null","string"],"default":null,"classification":"PII"},\

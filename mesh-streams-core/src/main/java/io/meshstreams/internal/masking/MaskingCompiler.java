@@ -61,6 +61,8 @@ public final class MaskingCompiler {
     public static final String MASKED_FIELDS_PROPERTY = "mesh.masked.fields";
     public static final String MASKED_CLEARANCE_PROPERTY = "mesh.masked.clearance";
     public static final String MASKED_SOURCE_PROPERTY = "mesh.masked.source";
+    /** A default that Avro cannot read back (one of a union's later branches): the masked field gets none. */
+    private static final Object NO_DEFAULT = new Object();
 
     /** What was compiled: the masked schema, how to fill it (null when nothing is masked), and what is masked. */
     public record Compiled(Schema maskedSchema, @Nullable RecordMasking masking, List<MaskedField> maskedFields) {
@@ -129,7 +131,10 @@ public final class MaskingCompiler {
             }
         }
         // a masked record is masked whole: what is classified inside it is masked with it
-        decisions.keySet().removeIf(path -> decisions.keySet().stream().anyMatch(other -> path.startsWith(other + ".")));
+        List<String> inside = decisions.keySet().stream()
+                .filter(path -> decisions.keySet().stream().anyMatch(other -> path.startsWith(other + ".")))
+                .toList();
+        inside.forEach(decisions::remove);
 
         List<String> hashed = decisions.values().stream().filter(d -> d.policy() == MaskingPolicy.HASH)
                 .map(MaskedField::path).toList();
@@ -242,7 +247,11 @@ public final class MaskingCompiler {
                                 boolean root) {
         Schema record = Schema.createRecord(name, original.getDoc(), original.getNamespace(), original.isError(),
                 fields);
-        original.getObjectProps().forEach(record::addProp);
+        original.getObjectProps().forEach((key, value) -> {
+            if (!key.startsWith(MASKED_PROPERTY + ".")) { // a port that republishes masked data: this masking's say
+                record.addProp(key, value);
+            }
+        });
         record.addProp(MASKED_FIELDS_PROPERTY, List.copyOf(labels));
         if (root) {
             record.addProp(MASKED_CLEARANCE_PROPERTY, clearance);
@@ -318,8 +327,6 @@ public final class MaskingCompiler {
         List<Schema> branches = type.getTypes().stream().map(branch -> branch == from ? to : branch).toList();
         return Schema.createUnion(branches);
     }
-
-    private static final Object NO_DEFAULT = new Object();
 
     /** The field's default as a datum; null for a null default; NO_DEFAULT if Avro cannot read it. */
     private static @Nullable Object defaultDatum(Schema.Field field) {

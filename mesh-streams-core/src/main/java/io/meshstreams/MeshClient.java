@@ -2,12 +2,17 @@ package io.meshstreams;
 
 import io.meshstreams.catalog.ProductCatalog;
 import io.meshstreams.governance.AccessDeniedException;
+import io.meshstreams.governance.FieldMasker;
+import io.meshstreams.governance.MaskedField;
+import io.meshstreams.governance.MaskingRules;
+import io.meshstreams.internal.governance.MaskingDeserializer;
+import io.meshstreams.internal.governance.MaskingKeyDeserializer;
+import io.meshstreams.internal.governance.ReadAccess;
 import io.meshstreams.internal.client.ClientConfigs;
 import io.meshstreams.internal.product.Names;
 import io.meshstreams.internal.publish.KafkaPortPublisher;
 import io.meshstreams.internal.subscribe.KafkaPortSubscriber;
 import io.meshstreams.product.DataProduct;
-import io.meshstreams.product.Grant;
 import io.meshstreams.product.KeyDefinition;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.product.PortAddress;
@@ -88,10 +93,12 @@ public final class MeshClient implements AutoCloseable {
     private final Admin admin;
     private final Provisioner provisioner;
     private final MeterRegistry meters;
+    private final MaskingRules maskingRules;
 
     private MeshClient(Map<String, ?> config, MeterRegistry meters) {
         MeshClientConfig parsed = new MeshClientConfig(config);
         this.domain = parsed.domain();
+        this.maskingRules = parsed.maskingRules();
         Names.segmentProblem("domain", domain).ifPresent(problem -> {
             throw new IllegalArgumentException(MeshClientConfig.DOMAIN_CONFIG + ": " + problem + "; use e.g. '"
                     + Names.suggestion(domain) + "'");
@@ -123,6 +130,16 @@ public final class MeshClient implements AutoCloseable {
     /** The registry client this client and everything it creates share. */
     public SchemaRegistryClient registry() {
         return registry;
+    }
+
+    /** How classified fields are masked for readers without the clearance ({@code mesh.masking.hash.key}). */
+    public MaskingRules maskingRules() {
+        return maskingRules;
+    }
+
+    /** The registry that publishers and subscribers record their metrics in. */
+    public MeterRegistry meterRegistry() {
+        return meters;
     }
 
     /** The mesh's product catalog. */
@@ -218,12 +235,16 @@ public final class MeshClient implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private <V> PortSubscriber<V> createSubscriber(PortAddress address, SubscriberOptions options,
                                              @org.jspecify.annotations.Nullable Class<?> valueType) {
-        ProductCatalog.CatalogPort found = catalog.port(address).orElseThrow(() -> new MeshException("Port " + address
-                + " is not in the catalog (" + catalog.topic() + "): domain '" + address.domain() + "' has not"
-                + " provisioned it, or the address is wrong. Provisioned ports of " + address.productId() + ": "
-                + catalog.product(address.productId()).map(p -> p.outputPorts().stream()
-                        .map(port -> p.address(port).topic()).toList().toString()).orElse("none")));
-        requireGrant(address, found);
+        ProductCatalog.CatalogPort found = ReadAccess.find(catalog, address);
+        String clearance = ReadAccess.clearance(domain, found, maskingRules.scheme());
+        FieldMasker masker = FieldMasker.create(found.port(), clearance, maskingRules);
+        if (valueType != null && !masker.masksNothing()) {
+            throw new AccessDeniedException(domain, address, "Domain '" + domain + "' reads " + address + " with clearance "
+                    + clearance + ", so these fields are masked: " + masker.maskedFields().stream()
+                    .map(MaskedField::label).toList() + ". Masked records do not fit the generated class "
+                    + valueType.getName() + ": read generic records (their schema is " + masker.maskedSchema().getFullName()
+                    + "), or ask the owner for a grant with the clearance these fields need.");
+        }
         String deadLetterTopic = options.onUndecodable() == OnUndecodable.DEAD_LETTER
                 ? (options.deadLetterTopic() != null ? options.deadLetterTopic() : domain + ".dead-letter")
                 : null;
@@ -239,10 +260,13 @@ public final class MeshClient implements AutoCloseable {
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.putAll(options.consumerConfig());
         Deserializer<V> values = valueType == null
-                ? (Deserializer<V>) new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema())
+                ? (Deserializer<V>) new MaskingDeserializer(
+                        new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), masker)
                 : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
-        Deserializer<?> keys = found.port().key().format() == KeyDefinition.Format.AVRO
+        boolean keyMasked = masker.maskedFields().stream().anyMatch(f -> f.path().equals(found.port().key().field()));
+        Deserializer<?> keys = keyMasked ? new MaskingKeyDeserializer(masker)
+                : found.port().key().format() == KeyDefinition.Format.AVRO
                 ? new AvroDeserializer<>(registry, Map.of(), true)
                 : new StringDeserializer();
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
@@ -253,21 +277,6 @@ public final class MeshClient implements AutoCloseable {
                 keys, options.onUndecodable(), deadLetterTopic,
                 () -> new KafkaProducer<>(deadLetterConfig, new ByteArraySerializer(), new ByteArraySerializer()),
                 meters));
-    }
-
-    private void requireGrant(PortAddress address, ProductCatalog.CatalogPort found) {
-        if (found.product().domain().equals(domain)) {
-            return;
-        }
-        Optional<Grant> grant = found.port().grantFor(domain);
-        if (grant.isEmpty()) {
-            throw new AccessDeniedException(domain, address, "Domain '" + domain + "' holds no grant on " + address
-                    + ". Ask its owner (" + found.product().owner() + ", domain '" + found.product().domain()
-                    + "') to add one to the port in their data-product.yaml and provision it:\n"
-                    + "    grants:\n      - { domain: " + domain + ", clearance: <the classification you need>,"
-                    + " purpose: <why you read it> }\n"
-                    + "Domains granted today: " + found.port().grants().stream().map(Grant::domain).toList());
-        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -50,11 +50,30 @@ public interface ProductCatalog extends AutoCloseable {
     /** Adds or replaces a product. Provisioning calls this; it returns once the catalog topic has the record. */
     void publish(DataProduct product);
 
+    /** Records where an output port's data comes from (a governed topology does this when it starts). */
+    void publishLineage(Lineage lineage);
+
+    /** Where an output port's data comes from, if a governed topology recorded it. */
+    Optional<Lineage> lineage(PortAddress output);
+
     /** The topic this catalog lives in. */
     String topic();
 
     @Override
     void close();
+
+    /**
+     * The lineage of one output port: the ports its records are derived from, and the application that derives them.
+     *
+     * @param output      the output port
+     * @param inputs      the ports read to produce it
+     * @param application the application id of the topology that produces it
+     */
+    record Lineage(PortAddress output, List<PortAddress> inputs, String application) {
+        public Lineage {
+            inputs = List.copyOf(inputs);
+        }
+    }
 
     /** An output port with the product that publishes it. */
     record CatalogPort(DataProduct product, OutputPort port) {

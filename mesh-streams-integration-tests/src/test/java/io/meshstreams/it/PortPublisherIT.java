@@ -57,9 +57,13 @@ class PortPublisherIT {
         orders.close();
     }
 
+    /** The hash key every domain of the test mesh shares. */
+    static final String HASH_KEY = "integration-tests-hash-key-0123456789abcdef";
+
     static Map<String, Object> with(TestMesh mesh, String domain) {
         Map<String, Object> config = mesh.clientConfig();
         config.put("mesh.domain", domain);
+        config.put("mesh.masking.hash.key", HASH_KEY);
         return config;
     }
 

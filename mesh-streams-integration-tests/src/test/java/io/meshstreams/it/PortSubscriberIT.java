@@ -95,6 +95,9 @@ class PortSubscriberIT {
         assertThat(received).allSatisfy(m -> {
             assertThat(m.key()).isEqualTo(m.value().get("orderId").toString());
             assertThat(m.headers().lastHeader("mesh.domain").value()).asString().isEqualTo("orders");
+            // analytics is cleared for INTERNAL; customerEmail is PII, hashed before it reaches the handler
+            assertThat(m.value().getSchema().getName()).isEqualTo("OrderPlaced_masked_for_internal");
+            assertThat(m.value().get("customerEmail").toString()).matches("[0-9a-f]{64}").doesNotContain("@");
         });
         List<ConsumerRecord<byte[], byte[]>> dead = Topics.readAllRaw(mesh, port.topic() + ".dlq-test", 4);
         assertThat(dead).hasSize(4).allSatisfy(record -> {

@@ -7,6 +7,13 @@ import io.meshstreams.internal.product.DescriptorReader;
 import io.meshstreams.internal.product.DescriptorWriter;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.InvalidDataProductException;
+import io.meshstreams.product.PortAddress;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +49,11 @@ public final class KafkaProductCatalog implements ProductCatalog {
     private final String topic;
     private final Map<String, Object> clientConfig;
     private final TopicPartition partition;
+    private static final String LINEAGE_KEY_PREFIX = "lineage/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Map<String, DataProduct> products = new TreeMap<>();
+    private final Map<String, Lineage> lineages = new TreeMap<>();
     private @Nullable KafkaConsumer<String, String> consumer;
     private @Nullable KafkaProducer<String, String> producer;
 
@@ -71,6 +83,26 @@ public final class KafkaProductCatalog implements ProductCatalog {
 
     @Override
     public synchronized void publish(DataProduct product) {
+        send(product.id(), DescriptorWriter.toJson(product), "data product " + product.id());
+    }
+
+    @Override
+    public synchronized void publishLineage(Lineage lineage) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("output", lineage.output().topic());
+        ArrayNode inputs = node.putArray("inputs");
+        lineage.inputs().forEach(input -> inputs.add(input.topic()));
+        node.put("application", lineage.application());
+        send(LINEAGE_KEY_PREFIX + lineage.output().topic(), node.toString(), "the lineage of " + lineage.output());
+    }
+
+    @Override
+    public synchronized Optional<Lineage> lineage(PortAddress output) {
+        refresh();
+        return Optional.ofNullable(lineages.get(output.topic()));
+    }
+
+    private void send(String key, String value, String what) {
         if (producer == null) {
             Map<String, Object> config = new HashMap<>(clientConfig);
             config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -79,15 +111,14 @@ public final class KafkaProductCatalog implements ProductCatalog {
             producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
         }
         try {
-            producer.send(new ProducerRecord<>(topic, product.id(), DescriptorWriter.toJson(product)))
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(new ProducerRecord<>(topic, key, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MeshException("Interrupted while publishing " + product.id() + " to the catalog", e);
+            throw new MeshException("Interrupted while publishing " + what + " to the catalog", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new MeshException("Could not publish data product " + product.id() + " to the catalog topic "
-                    + topic + ": " + e.getMessage() + ". Check that the topic exists (provisioning creates it) and"
-                    + " that this principal may write it.", e);
+            throw new MeshException("Could not publish " + what + " to the catalog topic " + topic + ": "
+                    + e.getMessage() + ". Check that the topic exists (provisioning creates it) and that this principal"
+                    + " may write it.", e);
         }
     }
 
@@ -110,6 +141,24 @@ public final class KafkaProductCatalog implements ProductCatalog {
 
     private void apply(ConsumerRecord<String, String> record) {
         if (record.key() == null) {
+            return;
+        }
+        if (record.key().startsWith(LINEAGE_KEY_PREFIX)) {
+            String output = record.key().substring(LINEAGE_KEY_PREFIX.length());
+            if (record.value() == null) {
+                lineages.remove(output);
+                return;
+            }
+            try {
+                JsonNode node = JSON.readTree(record.value());
+                List<PortAddress> inputs = new ArrayList<>();
+                node.get("inputs").forEach(input -> inputs.add(PortAddress.parse(input.asText())));
+                lineages.put(output, new Lineage(PortAddress.parse(node.get("output").asText()), inputs,
+                        node.get("application").asText()));
+            } catch (JsonProcessingException | RuntimeException e) {
+                log.warn("Skipping catalog lineage entry {} at offset {} of {}: {}", record.key(), record.offset(), topic,
+                        e.toString());
+            }
             return;
         }
         if (record.value() == null) {

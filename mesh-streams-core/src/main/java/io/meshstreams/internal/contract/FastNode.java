@@ -973,16 +973,19 @@ abstract class FastNode {
 
     /**
      * {@code matches} with a literal pattern, compiled once: an unanchored RE2 search, as dev.cel's
-     * {@code matches} with {@code enableRegexPartialMatch}. Well-formed UTF-8 is searched in place.
+     * {@code matches} with {@code enableRegexPartialMatch}. Patterns in {@link RegexDfa}'s subset run on
+     * its automaton; others on re2j, as in dev.cel. Well-formed UTF-8 is searched in place.
      */
     static final class Matches extends FastNode {
         private final FastNode operand;
         private final Pattern pattern;
+        private final @Nullable RegexDfa dfa;
 
-        Matches(FastNode operand, Pattern pattern) {
+        Matches(FastNode operand, Pattern pattern, @Nullable RegexDfa dfa) {
             super(Kind.BOOL, false);
             this.operand = operand;
             this.pattern = pattern;
+            this.dfa = dfa;
         }
 
         @Override
@@ -990,12 +993,16 @@ abstract class FastNode {
             CharSequence value = (CharSequence) operand.obj(record);
             if (value instanceof Utf8) {
                 Utf8 utf8 = (Utf8) value;
+                if (dfa != null) {
+                    int found = dfa.find(utf8.getBytes(), utf8.getByteLength());
+                    return found >= 0 ? found == 1 : dfa.find(utf8.toString());
+                }
                 if (Utf8Text.isWellFormed(utf8.getBytes(), utf8.getByteLength())) {
                     return pattern.matcher(Utf8Text.exactBytes(utf8)).find();
                 }
                 return pattern.matcher(utf8.toString()).find();
             }
-            return pattern.matcher(value).find();
+            return dfa != null ? dfa.find(value) : pattern.matcher(value).find();
         }
     }
 }

@@ -236,7 +236,8 @@ final class FastPathCompiler {
                     throw unsupported();
                 }
                 try {
-                    return new FastNode.Matches(operand, Pattern.compile(regex.constant().stringValue()));
+                    String source = regex.constant().stringValue();
+                    return new FastNode.Matches(operand, Pattern.compile(source), RegexDfa.compile(source));
                 } catch (PatternSyntaxException invalid) {
                     throw unsupported(); // reported as a problem by the rule compiler
                 }

@@ -485,7 +485,7 @@ abstract class FastNode {
                     equal = left.int64(record) == right.int64(record);
                     break;
                 case DOUBLE:
-                    equal = left.float64(record) == right.float64(record); // IEEE: NaN != NaN, -0.0 == 0.0
+                    equal = doubleEquals(left.float64(record), right.float64(record));
                     break;
                 case BOOL:
                     equal = left.bool(record) == right.bool(record);
@@ -542,7 +542,7 @@ abstract class FastNode {
             } else if (l instanceof Long && r instanceof Long) {
                 equal = ((Long) l).longValue() == ((Long) r).longValue();
             } else if (l instanceof Double && r instanceof Double) {
-                equal = ((Double) l).doubleValue() == ((Double) r).doubleValue();
+                equal = doubleEquals((Double) l, (Double) r);
             } else if (l instanceof Boolean && r instanceof Boolean) {
                 equal = l.equals(r);
             } else if (l instanceof CharSequence && r instanceof CharSequence) {
@@ -552,6 +552,18 @@ abstract class FastNode {
             }
             return equal != negate;
         }
+    }
+
+    /**
+     * IEEE equality (-0.0 equals 0.0), except that NaN is handed over: dev.cel's equality first asks
+     * whether both sides are the same object, so {@code message.d == message.d} is true for a NaN
+     * {@code d} (one boxed Double read twice) while {@code message.d + 0.0 == message.d} is false.
+     */
+    static boolean doubleEquals(double left, double right) {
+        if (Double.isNaN(left) || Double.isNaN(right)) {
+            throw Deopt.INSTANCE;
+        }
+        return left == right;
     }
 
     static boolean stringEquals(CharSequence left, CharSequence right) {
@@ -842,6 +854,9 @@ abstract class FastNode {
         @Override
         boolean bool(IndexedRecord record) {
             double value = operand.float64(record);
+            if (Double.isNaN(value)) {
+                throw Deopt.INSTANCE;
+            }
             for (double candidate : values) {
                 if (candidate == value) {
                     return true;

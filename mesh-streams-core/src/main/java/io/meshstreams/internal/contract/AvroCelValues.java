@@ -160,7 +160,7 @@ final class AvroCelValues {
         }
     }
 
-    private static @Nullable Object logicalToCel(Object value, Schema schema, LogicalType logical) {
+    static @Nullable Object logicalToCel(Object value, Schema schema, LogicalType logical) {
         if (logical instanceof LogicalTypes.Decimal) {
             int scale = ((LogicalTypes.Decimal) logical).getScale();
             if (value instanceof BigDecimal) {

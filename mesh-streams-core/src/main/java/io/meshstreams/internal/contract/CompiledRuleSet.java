@@ -143,6 +143,12 @@ public final class CompiledRuleSet {
         }
         message = message.replaceFirst("^evaluation error at <input>:(\\d+): ", "at position $1: ")
                 .replaceFirst("^evaluation error: ", "");
+        Throwable cause = error.getCause();
+        if (cause instanceof dev.cel.common.exceptions.CelAttributeNotFoundException && cause.getMessage() != null
+                && !cause.getMessage().contains(" ")) {
+            // dev.cel says only the key, as in "at position 18: missing"
+            message = message.replace(": " + cause.getMessage(), ": no such key: '" + cause.getMessage() + "'");
+        }
         return ValueText.truncate(message, 240);
     }
 

@@ -48,8 +48,24 @@ final class ValueText {
                 return "(no such field in record " + current.getSchema().getFullName() + ")";
             }
             value = current.get(field.pos());
+            if (i == names.length - 1) {
+                return show(value) + instant(value, field.schema());
+            }
         }
         return show(value);
+    }
+
+    /** For a timestamp, the instant it stands for: {@code " (2023-11-14T22:13:20Z)"}. */
+    private static String instant(@Nullable Object value, Schema schema) {
+        Schema nonNull = AvroCelTypes.nullableBranch(schema);
+        Schema target = nonNull != null ? nonNull : schema;
+        if (value instanceof Long && target.getLogicalType() != null) {
+            Object converted = AvroCelValues.logicalToCel(value, target, target.getLogicalType());
+            if (converted instanceof java.time.Instant) {
+                return " (" + converted + ")";
+            }
+        }
+        return "";
     }
 
     /** One value, as a message shows it. */

@@ -317,6 +317,28 @@ class ContractRulesTest {
                 + " function '_>_'. Overload candidates: greater_int64) with amount=\"12\""));
     }
 
+    @Test
+    void ruleThatIteratesTooLongOverAHugeArrayFailsClosed() {
+        // given: 400 x 400 iterations, over the budget of 100,000 per rule and record
+        ContractRules rules = ContractRules.compile(Orders.NESTED_SCHEMA,
+                List.of(Rule.of("r", "message.tags.all(a, message.tags.all(b, a != '' || b != ''))")));
+        GenericRecord shipment = shipment();
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            tags.add("t" + i);
+        }
+        shipment.put("tags", tags);
+
+        // when
+        List<Violation> violations = rules.check(shipment);
+
+        // then
+        assertThat(violations).singleElement().satisfies(violation -> assertThat(violation.message())
+                .startsWith("rule 'r' failed closed: expected message.tags.all(a, message.tags.all(b, a != '' || b !="
+                        + " '')) to be true, found an evaluation error (")
+                .contains("100000"));
+    }
+
     // ------------------------------------------------------------------ specific records
 
     @Test

@@ -21,6 +21,31 @@ import org.jspecify.annotations.Nullable;
  * {@code in} over a list of literals; {@code size} of strings and arrays; {@code has};
  * {@code startsWith}, {@code endsWith}, {@code contains}; {@code matches} with a literal pattern. Any
  * other expression returns null here and is left to dev.cel's interpreter, whole.
+ *
+ * <p>dev.cel 0.14's semantics that the fast path reproduces (and {@code FastPathDifferentialTest} holds
+ * it to):
+ * <ul>
+ *   <li>Any evaluation error hands the rule to the interpreter ({@link Deopt}), which gives the error
+ *       and its text: int64 overflow of {@code + - * -x} and of {@code MIN / -1}, division or modulo by
+ *       zero, a null operand of anything but {@code ==}, {@code !=} and {@code has}, selection through
+ *       a null record. {@code false && error} is false and {@code true || error} true, as in CEL.</li>
+ *   <li>{@code MIN % -1} is 0. Double arithmetic is IEEE: division by zero gives an infinity.</li>
+ *   <li>Double against double ordering uses Java's operators: NaN is unordered, {@code -0.0 == 0.0}.
+ *       Double against int ordering uses {@link Double#compare}, as dev.cel does: NaN is greater than
+ *       every int (so {@code message.price > 0} holds for a NaN price, while
+ *       {@code message.price > 0.0} does not) and -0.0 is less than 0.</li>
+ *   <li>dev.cel's {@code ==} first compares references, so a NaN read twice from the same field
+ *       equals itself: NaN equality is handed to the interpreter.</li>
+ *   <li>{@code size} of a string counts code points; strings order by UTF-16 code units
+ *       ({@link String#compareTo}); an enum is its symbol; null equals only null.</li>
+ *   <li>{@code matches} is an unanchored RE2 search: {@code $} matches only at the end of the text,
+ *       {@code .} matches anything but {@code \n}, and {@code [^x]} matches {@code \n}.</li>
+ *   <li>{@code has(message.f)} is true when the field is not null (an empty string or array is
+ *       present).</li>
+ *   <li>Strings are read as the record holds them ({@code Utf8} or {@code String}); well-formed UTF-8
+ *       is compared, measured and searched as bytes, malformed UTF-8 as Java decodes it
+ *       ({@code Utf8.toString()}), which is what dev.cel sees.</li>
+ * </ul>
  */
 final class FastPathCompiler {
     private final Schema rootSchema;

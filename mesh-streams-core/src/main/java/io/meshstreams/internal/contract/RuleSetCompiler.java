@@ -41,10 +41,18 @@ import org.jspecify.annotations.Nullable;
 public final class RuleSetCompiler {
     /**
      * The CEL options of both the checker and the interpreter: CEL's current defaults (int overflow is
-     * an error, {@code matches} is an unanchored search), and comparisons of ints with doubles, so that
-     * {@code message.price > 0} type-checks for a double {@code price}.
+     * an error, {@code matches} is an unanchored search), comparisons of ints with doubles, so that
+     * {@code message.price > 0} type-checks for a double {@code price}, and at most
+     * {@value #MAX_COMPREHENSION_ITERATIONS} iterations of comprehensions ({@code all}, {@code exists},
+     * {@code map}, ...) per rule and record, so that a huge array cannot stall the publisher: past that
+     * the rule fails closed.
      */
-    static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    static final CelOptions OPTIONS = CelOptions.current()
+            .enableHeterogeneousNumericComparisons(true)
+            .comprehensionMaxIterations(RuleSetCompiler.MAX_COMPREHENSION_ITERATIONS)
+            .build();
+
+    static final int MAX_COMPREHENSION_ITERATIONS = 100_000;
 
     private static final int SHOWN_EXPRESSION_LENGTH = 120;
 

@@ -51,9 +51,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * view of the record (the fallback), and through dev.cel's interpreter over a map copy of the record
  * (the baseline of DESIGN.md); one trivial rule; and Avro serialization for scale.
  *
- * <p>Not a unit test. Run it with {@code mvn -B -q -pl mesh-streams-core test-compile} and then
- * {@code java -cp <test classpath> io.meshstreams.internal.contract.ContractRulesBenchmark [jmh args]},
- * or see the README for the one-liner.
+ * <p>Not a unit test (Surefire runs {@code *Test} only). From the repository root:
+ * <pre>
+ * mvn -B -q -pl mesh-streams-core test-compile
+ * mvn -B -q -pl mesh-streams-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
+ * java -cp mesh-streams-core/target/test-classes:mesh-streams-core/target/classes:$(cat mesh-streams-core/target/bench.cp) \
+ *     io.meshstreams.internal.contract.ContractRulesBenchmark [JMH arguments, e.g. 'fiveRules$' -prof gc]
+ * </pre>
+ * On a shared two-core machine, run it a few times and report ranges.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -55,7 +55,9 @@ class FastPathDifferentialTest {
             {"type": "record", "name": "Inner", "namespace": "test", "fields": [
               {"name": "n", "type": "long"}, {"name": "name", "type": "string"}]}""");
 
-    private final Random random = new Random(4242L);
+    /** Longer runs: {@code -Dcontract.differential.seed=7 -Dcontract.differential.expressions=20000}. */
+    private final Random random = new Random(Long.getLong("contract.differential.seed", 4242L));
+    private final int expressionCount = Integer.getInteger("contract.differential.expressions", 2_500);
 
     @Test
     void fastPathAgreesWithDevCelInterpreter() throws Exception {
@@ -72,7 +74,7 @@ class FastPathDifferentialTest {
         List<String> disagreements = new ArrayList<>();
 
         // when
-        while (expressions < 2_500) {
+        while (expressions < expressionCount) {
             String expression = boolExpr(4);
             RuleSetCompiler.Result result = RuleSetCompiler.compile(PROBE, List.of(Rule.of("r", expression)));
             if (!result.ok()) {

@@ -260,12 +260,12 @@ public final class MeshClient implements AutoCloseable {
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.putAll(options.consumerConfig());
         Deserializer<V> values = valueType == null
-                ? (Deserializer<V>) new MaskingDeserializer(
-                        new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), masker)
+                ? (Deserializer<V>) new MaskingDeserializer(address.topic(),
+                        new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), null, masker)
                 : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
         boolean keyMasked = masker.maskedFields().stream().anyMatch(f -> f.path().equals(found.port().key().field()));
-        Deserializer<?> keys = keyMasked ? new MaskingKeyDeserializer(masker)
+        Deserializer<?> keys = keyMasked ? new MaskingKeyDeserializer(address.topic(), masker)
                 : found.port().key().format() == KeyDefinition.Format.AVRO
                 ? new AvroDeserializer<>(registry, Map.of(), true)
                 : new StringDeserializer();

@@ -182,10 +182,8 @@ public final class GovernedStreamsBuilder {
                 ? Materialized.<String, GenericRecord>as(Stores.persistentVersionedKeyValueStore(
                         consumed.name() + "-store", consumed.historyRetention()))
                 : Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-store");
-        // The source deserializer masks; the store holds masked records, read back with their own (masked) schema.
         KTable<String, GenericRecord> table = streams.table(port.topic(),
-                Consumed.with(keys, values).withName(consumed.name()),
-                store.withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+                Consumed.with(keys, values).withName(consumed.name()), store);
         sourceOf.put(table, source);
         return table;
     }
@@ -233,15 +231,18 @@ public final class GovernedStreamsBuilder {
     }
 
     private Serde<GenericRecord> maskedSerde(Source source) {
-        Deserializer<GenericRecord> decoder = new MaskingDeserializer(
-                new AvroDeserializer<GenericRecord>(client.registry(), source.masker().portSchema()), source.masker());
+        // Kafka Streams gives a table's store the source's serde: records read back from the store's changelog are
+        // already masked, and are decoded with their own schema.
+        Deserializer<GenericRecord> decoder = new MaskingDeserializer(source.port().topic(),
+                new AvroDeserializer<GenericRecord>(client.registry(), source.masker().portSchema()),
+                new AvroDeserializer<GenericRecord>(client.registry()), source.masker());
         return Serdes.serdeFrom(new AvroSerializer<>(client.registry()), decoder);
     }
 
     private Serde<String> keySerde(Source source) {
         OutputPort port = ReadAccess.find(client.catalog(), source.port()).port();
         boolean keyMasked = source.masker().maskedFields().stream().anyMatch(f -> f.path().equals(port.key().field()));
-        return keyMasked ? Serdes.serdeFrom(Serdes.String().serializer(), new MaskingKeyDeserializer(source.masker()))
+        return keyMasked ? Serdes.serdeFrom(Serdes.String().serializer(), new MaskingKeyDeserializer(source.port().topic(), source.masker()))
                 : Serdes.String();
     }
 

@@ -1,6 +1,8 @@
 package io.meshstreams.internal.product;
 
+import io.meshstreams.contract.ContractRules;
 import io.meshstreams.contract.Rule;
+import io.meshstreams.contract.RuleProblem;
 import io.meshstreams.governance.ClassificationScheme;
 import io.meshstreams.internal.avro.SchemaFields;
 import io.meshstreams.product.DataProduct;
@@ -128,7 +130,7 @@ public final class DataProductValidation {
         }
         Map<String, Schema.Field> fields = SchemaFields.byPath(schema);
         key(port.key(), fields, path + ".key");
-        rules(port.rules(), path + ".rules");
+        rules(port.rules(), schema, path + ".rules");
         classifications(port.classifications(), fields, path + ".classifications", schema);
         grants(product, port.grants(), path + ".grants");
     }
@@ -152,22 +154,43 @@ public final class DataProductValidation {
         }
     }
 
-    private void rules(List<Rule> rules, String path) {
-        Set<String> names = new HashSet<>();
+    private void rules(List<Rule> rules, Schema schema, String path) {
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
-            String rulePath = path + "[" + i + "]";
-            Names.segmentProblem("rule", rule.name()).ifPresent(p ->
-                    problem(rulePath + ".name", p + ".", "use a name such as '" + Names.suggestion(rule.name()) + "'."));
-            if (!names.add(rule.name())) {
-                problem(rulePath + ".name", "rule '" + rule.name() + "' is declared twice.",
-                        "give each rule of a port its own name; violations are reported by rule name.");
-            }
-            if (rule.expression().isBlank()) {
-                problem(rulePath + ".expression", "rule '" + rule.name() + "' has no expression.",
-                        "write a CEL expression over `message` that is true for a valid record, e.g. message.amount > 0.");
+            int index = i;
+            Names.segmentProblem("rule", rule.name()).ifPresent(p -> problem(path + "[" + index + "].name",
+                    p + ".", "use a name such as '" + Names.suggestion(rule.name()) + "'."));
+        }
+        // CEL: syntax, fields the schema lacks, types, non-bool results, duplicate names, invalid regexes
+        for (RuleProblem problem : ContractRules.validate(schema, rules)) {
+            int index = indexOf(rules, problem.rule());
+            String rulePath = path + (index < 0 ? "" : "[" + index + "]");
+            String where = problem.position() >= 0 ? " (at character " + (problem.position() + 1) + ")" : "";
+            problem(rulePath + (problem.type().equals(RuleProblem.DUPLICATE_NAME) ? ".name" : ".expression"),
+                    "rule '" + problem.rule() + "' " + problem.type().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                            + ": " + problem.message() + where + ".", fixFor(problem));
+        }
+    }
+
+    private static int indexOf(List<Rule> rules, String name) {
+        for (int i = rules.size() - 1; i >= 0; i--) {
+            if (rules.get(i).name().equals(name)) {
+                return i;
             }
         }
+        return -1;
+    }
+
+    private static String fixFor(RuleProblem problem) {
+        return switch (problem.type()) {
+            case RuleProblem.SYNTAX -> "fix the CEL syntax; see https://github.com/google/cel-spec/blob/master/doc/langdef.md.";
+            case RuleProblem.UNKNOWN_FIELD -> "read a field the schema has, as message.<field>.";
+            case RuleProblem.TYPE -> "compare values of the field's type (e.g. a double with 0.0, a string with 'text').";
+            case RuleProblem.NOT_BOOL -> "make the expression a condition that is true for a valid record.";
+            case RuleProblem.DUPLICATE_NAME -> "give each rule of a port its own name; violations are reported by rule name.";
+            case RuleProblem.INVALID_REGEX -> "fix the regular expression; patterns are RE2 (no look-arounds).";
+            default -> "write a CEL expression over `message` that is true for a valid record, e.g. message.amount > 0.";
+        };
     }
 
     private void classifications(Map<String, String> classifications, Map<String, Schema.Field> fields, String path,

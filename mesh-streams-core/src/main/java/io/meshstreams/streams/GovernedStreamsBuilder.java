@@ -372,7 +372,9 @@ public final class GovernedStreamsBuilder {
      * Publishes a stream on an output port of this domain, holding every record to the port's contract (key, schema,
      * rules) as a {@link io.meshstreams.publish.PortPublisher} does: keepers go to the port with the contract headers,
      * breakers to the port's quarantine topic with the violations (or, for a port that rejects, to the dead-letter
-     * topic). The product must be provisioned, and must declare as input ports every port this output derives from.
+     * topic). Records are keyed on the port by the port's key field, whatever their key in the topology (after a
+     * join it is often the join's key). The product must be provisioned, and must declare as input ports every port
+     * this output derives from.
      */
     public void to(KStream<String, ? extends GenericRecord> stream, DataProduct product, String portName,
                    PortProduced produced) {

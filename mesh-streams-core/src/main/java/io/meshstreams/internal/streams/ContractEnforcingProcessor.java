@@ -74,7 +74,8 @@ public final class ContractEnforcingProcessor implements Processor<String, Gener
         ContractEnforcer.Checked checked = record.value() == null
                 ? new ContractEnforcer.Checked(null, null, List.of(Violation.ofSchema("", "the record has no value"
                         + " (a delete); an output port carries records, so publish a stream of values")))
-                : enforcer.check(record.key(), record.value());
+                // The port's key is its key field: the stream's key (e.g. the foreign key of a join) is the topology's.
+                : enforcer.check(null, record.value());
         Headers carried = withoutMeshHeaders(record.headers());
         if (checked.keepsContract()) {
             context.forward(new Record<>(checked.key(), checked.value(), record.timestamp(), headers.forPort(carried)));

@@ -38,6 +38,11 @@ public final class BenchEnvironment implements AutoCloseable {
         return config;
     }
 
+    /** The Kafka client settings of a configuration (no registry, serde or mesh keys). */
+    public static Map<String, Object> kafkaOnly(Map<String, ?> config) {
+        return io.meshstreams.internal.client.ClientConfigs.kafkaOnly(config);
+    }
+
     public String describe() {
         return local != null ? "in-process broker and registry" : "broker " + bootstrapServers + ", registry " + schemaRegistryUrl;
     }

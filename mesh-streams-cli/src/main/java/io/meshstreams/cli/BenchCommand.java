@@ -1,6 +1,7 @@
 package io.meshstreams.cli;
 
 import io.meshstreams.bench.BenchEnvironment;
+import io.meshstreams.bench.JoinComparison;
 import io.meshstreams.bench.PublishComparison;
 
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Compares mesh-streams with plain Kafka end to end, on the same broker in the same run.",
-        subcommands = {BenchCommand.Publish.class})
+        subcommands = {BenchCommand.Publish.class, BenchCommand.Join.class})
 final class BenchCommand {
 
     /** Options shared by the benchmarks. */
@@ -64,6 +65,32 @@ final class BenchCommand {
                     StandardCharsets.UTF_8);
             try (BenchEnvironment environment = target.environment()) {
                 new PublishComparison(records, rounds, out).run(environment);
+            }
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = {"Join throughput: the governed join (grant check, PII masking, output contract) against the",
+                "same join in plain Kafka Streams, same data and broker, exactly_once_v2, alternating rounds.",
+                "Last line: join ratio: R (mesh X rec/s, plain Y rec/s)"})
+    static final class Join implements Runnable {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--records", paramLabel = "N", defaultValue = "100000",
+                description = "Orders per round (default: ${DEFAULT-VALUE}).")
+        int records;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+                description = "Rounds per side (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public void run() {
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                    StandardCharsets.UTF_8);
+            try (BenchEnvironment environment = target.environment()) {
+                new JoinComparison(records, rounds, out).run(environment);
             }
         }
     }

@@ -4,7 +4,7 @@ import io.meshstreams.MeshClient;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.PortAddress;
 import io.meshstreams.publish.PortPublisher;
-import io.meshstreams.publish.PublishResult;
+import io.meshstreams.publish.PortRecord;
 import io.meshstreams.publish.PublisherOptions;
 import io.meshstreams.serde.AvroSerializer;
 
@@ -99,14 +99,14 @@ public final class PublishComparison {
                     plain.send(new ProducerRecord<>(plainTopic, order.get("orderId").toString(), order),
                             (metadata, e) -> done.accept(e));
                 });
-                IntConsumer meshRound = n -> timedRound(n, (i, done) -> publisher.publishAsync(orders[i])
-                        .whenComplete((PublishResult result, Throwable e) -> done.accept(e != null ? e
-                                : result.isPublished() ? null
+                IntConsumer meshRound = n -> timedRound(n, (i, done) -> publisher.publish(PortRecord.of(orders[i]),
+                        (result, e) -> done.accept(e != null ? e : result.isPublished() ? null
                                 : new IllegalStateException("benchmark record quarantined: " + result.violations()))));
-                // warm-up, not counted
-                lastRate = 0;
-                plainRound.accept(Math.min(records, 50_000));
-                meshRound.accept(Math.min(records, 50_000));
+                // warm-up, not counted: both sides run until the JIT has compiled their paths
+                for (int i = 0; i < 2; i++) {
+                    plainRound.accept(records);
+                    meshRound.accept(records);
+                }
                 List<Double> plainRates = new ArrayList<>();
                 List<Double> meshRates = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {

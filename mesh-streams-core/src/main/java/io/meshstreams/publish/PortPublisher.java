@@ -13,9 +13,10 @@ import java.util.function.Consumer;
  *
  * <p>For every record, before anything is sent: the key is present (taken from the port's key field when the caller
  * gives none, and equal to it when given), the value conforms to the port's Avro schema, and every rule of the port
- * holds. All violations of a record are collected. A record that keeps the contract goes to the port's topic with
- * headers naming the contract ({@code mesh.schema.id}, {@code mesh.contract.version}) and the producing domain
- * ({@code mesh.domain}); the caller's headers, such as a W3C {@code traceparent}, pass through. A record that breaks
+ * holds. All violations of a record are collected. A record that keeps the contract goes to the port's topic with a
+ * {@link ContractHeader} naming the contract (port version, schema version and id) and the producing domain
+ * ({@code mesh: 1.3;7;orders}); the caller's headers, such as a W3C
+ * {@code traceparent}, pass through. A record that breaks
  * it is, per the port's {@code onViolation}, either rejected (nothing is sent; a {@link ContractViolationException}
  * lists every violation) or quarantined (it goes to {@code <topic>.quarantine} with headers that name the port, the
  * contract version and each violation, and the result says so). Nothing is dropped silently: every record ends on
@@ -73,6 +74,12 @@ public interface PortPublisher<K, V> extends AutoCloseable {
      * {@link ContractViolationException} (rejected) or Kafka's exception (not acknowledged).
      */
     CompletableFuture<PublishResult> publishAsync(PortRecord<K, V> record);
+
+    /**
+     * Checks the record now and sends it; the callback is told where it went. Like {@code publishAsync} without a
+     * future per record: the form for the highest throughput.
+     */
+    void publish(PortRecord<K, V> record, PublishCallback callback);
 
     /**
      * Runs {@code work} in one Kafka transaction: records it publishes through this publisher commit together when

@@ -21,13 +21,23 @@ public record PortRecord<K, V>(@Nullable K key, V value, Headers headers, @Nulla
         Objects.requireNonNull(headers, "headers");
     }
 
-    /** A record keyed by the port's key field. */
-    public static <K, V> PortRecord<K, V> of(V value) {
-        return new PortRecord<>(null, value, new RecordHeaders(), null);
+    /** No headers: shared and read-only (adding to it throws); use {@link #withHeaders} to carry some. */
+    private static final Headers NO_HEADERS = readOnly();
+
+    private static Headers readOnly() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.setReadOnly();
+        return headers;
     }
 
+    /** A record keyed by the port's key field, with no headers. */
+    public static <K, V> PortRecord<K, V> of(V value) {
+        return new PortRecord<>(null, value, NO_HEADERS, null);
+    }
+
+    /** A record with this key (null: take it from the port's key field), with no headers. */
     public static <K, V> PortRecord<K, V> of(@Nullable K key, V value) {
-        return new PortRecord<>(key, value, new RecordHeaders(), null);
+        return new PortRecord<>(key, value, NO_HEADERS, null);
     }
 
     public PortRecord<K, V> withHeaders(Headers newHeaders) {

@@ -8,6 +8,7 @@ import io.meshstreams.it.orders.OrderPlaced;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.OnViolation;
 import io.meshstreams.product.PortAddress;
+import io.meshstreams.publish.ContractHeader;
 import io.meshstreams.publish.ContractViolationException;
 import io.meshstreams.publish.PortPublisher;
 import io.meshstreams.publish.PortRecord;
@@ -102,9 +103,8 @@ class PortPublisherIT {
         int schemaId = orders.registry().latestVersion(port.valueSubject()).id();
         assertThat(published).allSatisfy(record -> {
             assertThat(record.key()).isEqualTo(record.value().get("orderId").toString());
-            assertThat(Topics.header(record, "mesh.schema.id")).isEqualTo(String.valueOf(schemaId));
-            assertThat(Topics.header(record, "mesh.contract.version")).isEqualTo("1.1");
-            assertThat(Topics.header(record, "mesh.domain")).isEqualTo("orders");
+            assertThat(Topics.header(record, "mesh")).isEqualTo("1.1;" + schemaId + ";orders");
+            assertThat(ContractHeader.of(record.headers())).contains(new ContractHeader(1, 1, schemaId, "orders"));
             assertThat(Topics.header(record, "traceparent")).startsWith("00-").endsWith("-01");
             assertThat((double) record.value().get("amount")).isPositive();
         });
@@ -119,8 +119,7 @@ class PortPublisherIT {
             int i = Integer.parseInt(record.key().substring(2));
             assertThat(record.value()).isEqualTo(Orders.orderWithViolations(i));
             assertThat(Topics.header(record, "mesh.port")).isEqualTo(port.topic());
-            assertThat(Topics.header(record, "mesh.contract.version")).isEqualTo("1.1");
-            assertThat(Topics.header(record, "mesh.domain")).isEqualTo("orders");
+            assertThat(Topics.header(record, "mesh")).isEqualTo("1.1;" + schemaId + ";orders");
             assertThat(Topics.header(record, "mesh.quarantine.format")).isEqualTo("avro");
             assertThat(Topics.header(record, "traceparent")).isEqualTo(traceparent(i));
             List<String> rules = i % 40 == 0 ? List.of("positive-amount", "known-currency") : List.of("positive-amount");

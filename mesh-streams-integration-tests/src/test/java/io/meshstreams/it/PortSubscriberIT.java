@@ -5,6 +5,7 @@ import io.meshstreams.governance.AccessDeniedException;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.OnViolation;
 import io.meshstreams.product.PortAddress;
+import io.meshstreams.publish.ContractHeader;
 import io.meshstreams.publish.PortPublisher;
 import io.meshstreams.subscribe.OnUndecodable;
 import io.meshstreams.subscribe.PortMessage;
@@ -94,7 +95,8 @@ class PortSubscriberIT {
         assertThat(received).extracting(m -> m.value().get("orderId").toString()).doesNotHaveDuplicates().hasSize(100);
         assertThat(received).allSatisfy(m -> {
             assertThat(m.key()).isEqualTo(m.value().get("orderId").toString());
-            assertThat(m.headers().lastHeader("mesh.domain").value()).asString().isEqualTo("orders");
+            assertThat(m.contract()).get().extracting(ContractHeader::domain, ContractHeader::version)
+                    .containsExactly("orders", "1.1");
             // analytics is cleared for INTERNAL; customerEmail is PII, hashed before it reaches the handler
             assertThat(m.value().getSchema().getName()).isEqualTo("OrderPlaced_masked_for_internal");
             assertThat(m.value().get("customerEmail").toString()).matches("[0-9a-f]{64}").doesNotContain("@");

@@ -5,15 +5,18 @@ import io.meshstreams.contract.Violation;
 import io.meshstreams.product.OnViolation;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.product.PortAddress;
+import io.meshstreams.publish.ContractHeader;
 import io.meshstreams.publish.ContractViolationException;
 import io.meshstreams.publish.PortPublisher;
 import io.meshstreams.publish.PortRecord;
+import io.meshstreams.publish.PublishCallback;
 import io.meshstreams.publish.PublishResult;
 import io.meshstreams.publish.PublisherStats;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Tags;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,11 +64,8 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private final LongAdder quarantined = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder failed = new LongAdder();
-    private final Counter publishedCounter;
-    private final Counter quarantinedCounter;
-    private final Counter rejectedCounter;
-    private final Counter failedCounter;
-    private final Timer checkTimer;
+    private final LongAdder checks = new LongAdder();
+    private final LongAdder checkNanos = new LongAdder();
 
     private final ReentrantLock transactionLock = new ReentrantLock();
     private volatile boolean inTransaction;
@@ -83,27 +83,25 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         this.onViolation = port.onViolation();
         this.producer = setup.producer();
         this.transactional = setup.transactional();
-        this.headers = new PublisherHeaders(setup.schemaId(), port.majorVersion() + "." + setup.schemaVersion(), setup.domain(),
-                address.topic());
+        this.headers = new PublisherHeaders(new ContractHeader(port.majorVersion(), setup.schemaVersion(), setup.schemaId(),
+                setup.domain()), address.topic());
+        // Metrics read the publisher's own counters when they are scraped: no meter call on the publish path.
         MeterRegistry meters = setup.meters();
         String portTag = address.topic();
-        this.publishedCounter = counter(meters, portTag, setup.name(), "published");
-        this.quarantinedCounter = counter(meters, portTag, setup.name(), "quarantined");
-        this.rejectedCounter = counter(meters, portTag, setup.name(), "rejected");
-        this.failedCounter = counter(meters, portTag, setup.name(), "failed");
-        this.checkTimer = Timer.builder("mesh.publish.check")
-                .description("Time to check a record against its port's contract and serialize it")
-                .tag("port", portTag)
-                .tag("publisher", setup.name())
+        counter(meters, portTag, setup.name(), "published", published);
+        counter(meters, portTag, setup.name(), "quarantined", quarantined);
+        counter(meters, portTag, setup.name(), "rejected", rejected);
+        counter(meters, portTag, setup.name(), "failed", failed);
+        FunctionTimer.builder("mesh.publish.check", this, p -> p.checks.sum(), p -> p.checkNanos.sum(), TimeUnit.NANOSECONDS)
+                .description("Time to check records against their port's contract and serialize them")
+                .tags(Tags.of("port", portTag, "publisher", setup.name()))
                 .register(meters);
     }
 
-    private static Counter counter(MeterRegistry meters, String port, String publisher, String outcome) {
-        return Counter.builder("mesh.publish.records")
+    private static void counter(MeterRegistry meters, String port, String publisher, String outcome, LongAdder adder) {
+        FunctionCounter.builder("mesh.publish.records", adder, LongAdder::sum)
                 .description("Records handed to a port publisher, by what became of them")
-                .tag("port", port)
-                .tag("publisher", publisher)
-                .tag("outcome", outcome)
+                .tags(Tags.of("port", port, "publisher", publisher, "outcome", outcome))
                 .register(meters);
     }
 
@@ -137,6 +135,19 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
 
     @Override
     public CompletableFuture<PublishResult> publishAsync(PortRecord<K, V> record) {
+        CompletableFuture<PublishResult> future = new CompletableFuture<>();
+        publish(record, (result, exception) -> {
+            if (exception != null) {
+                future.completeExceptionally(exception);
+            } else {
+                future.complete(result);
+            }
+        });
+        return future;
+    }
+
+    @Override
+    public void publish(PortRecord<K, V> record, PublishCallback callback) {
         if (closed) {
             throw new IllegalStateException("The publisher for " + address + " is closed; create a new one");
         }
@@ -146,70 +157,63 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         }
         long started = System.nanoTime();
         ContractEnforcer.Checked checked = enforcer.check(record.key(), record.value());
-        checkTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        byte[] keyBytes = checked.key();
-        byte[] valueBytes = checked.value();
-        List<Violation> all = checked.violations();
+        checkNanos.add(System.nanoTime() - started);
+        checks.increment();
+        List<Violation> violations = checked.violations();
         Long timestamp = record.timestamp();
-        if (all == null) {
-            ProducerRecord<byte[], byte[]> producerRecord = new ProducerRecord<>(topic, null, timestamp, keyBytes,
-                    valueBytes, headers.forPort(record.headers()));
-            return send(producerRecord, List.of(), false);
+        if (violations == null) {
+            send(new ProducerRecord<>(topic, null, timestamp, checked.key(), checked.value(),
+                    headers.forPort(record.headers())), List.of(), false, callback);
+            return;
         }
         if (onViolation == OnViolation.REJECT) {
-            count(rejected, rejectedCounter, 1);
-            return CompletableFuture.failedFuture(new ContractViolationException(address, all));
+            rejected.increment();
+            callback.onCompletion(null, new ContractViolationException(address, violations));
+            return;
         }
-        boolean avro = valueBytes != null;
-        byte[] quarantineValue = avro ? valueBytes : ContractEnforcer.describe(record.value());
-        ProducerRecord<byte[], byte[]> quarantineRecord = new ProducerRecord<>(quarantineTopic, null, timestamp, keyBytes,
-                quarantineValue, headers.forQuarantine(record.headers(), all, avro));
-        return send(quarantineRecord, all, true);
+        boolean avro = checked.value() != null;
+        byte[] quarantineValue = avro ? checked.value() : ContractEnforcer.describe(record.value());
+        send(new ProducerRecord<>(quarantineTopic, null, timestamp, checked.key(), quarantineValue,
+                headers.forQuarantine(record.headers(), violations, avro)), violations, true, callback);
     }
 
-    private CompletableFuture<PublishResult> send(ProducerRecord<byte[], byte[]> producerRecord,
-                                                  List<Violation> violations, boolean quarantine) {
-        CompletableFuture<PublishResult> future = new CompletableFuture<>();
+    private void send(ProducerRecord<byte[], byte[]> producerRecord, List<Violation> violations, boolean quarantine,
+                      PublishCallback callback) {
         boolean inTx = inTransaction;
         if (inTx) {
             // Counted when the transaction ends: published or quarantined on commit, failed on abort.
             (quarantine ? transactionQuarantined : transactionPublished).incrementAndGet();
         }
         try {
-            producer.send(producerRecord, (metadata, exception) -> complete(future, metadata, exception, violations,
-                    quarantine, inTx));
+            producer.send(producerRecord, (metadata, exception) -> complete(metadata, exception, violations, quarantine,
+                    inTx, callback));
         } catch (RuntimeException e) {
             if (!inTx) {
-                count(failed, failedCounter, 1);
+                failed.increment();
             }
-            future.completeExceptionally(e);
+            callback.onCompletion(null, e);
         }
-        return future;
     }
 
-    private void complete(CompletableFuture<PublishResult> future, RecordMetadata metadata, @Nullable Exception exception,
-                          List<Violation> violations, boolean quarantine, boolean inTx) {
+    private void complete(RecordMetadata metadata, @Nullable Exception exception, List<Violation> violations,
+                          boolean quarantine, boolean inTx, PublishCallback callback) {
         if (exception != null) {
             if (!inTx) {
-                count(failed, failedCounter, 1);
+                failed.increment();
             }
-            future.completeExceptionally(exception);
+            callback.onCompletion(null, exception);
             return;
         }
         if (!inTx) { // in a transaction, the commit counts
             if (quarantine) {
-                count(quarantined, quarantinedCounter, 1);
+                quarantined.increment();
             } else {
-                count(published, publishedCounter, 1);
+                published.increment();
             }
         }
-        future.complete(new PublishResult(quarantine ? PublishResult.Outcome.QUARANTINED : PublishResult.Outcome.PUBLISHED,
-                metadata.topic(), metadata.partition(), metadata.offset(), metadata.timestamp(), violations));
-    }
-
-    private static void count(LongAdder adder, Counter counter, long n) {
-        adder.add(n);
-        counter.increment(n);
+        callback.onCompletion(new PublishResult(quarantine ? PublishResult.Outcome.QUARANTINED
+                : PublishResult.Outcome.PUBLISHED, metadata.topic(), metadata.partition(), metadata.offset(),
+                metadata.timestamp(), violations), null);
     }
 
     @Override
@@ -230,7 +234,7 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
                 producer.commitTransaction();
             } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
                 inTransaction = false;
-                count(failed, failedCounter, transactionPublished.get() + transactionQuarantined.get());
+                failed.add(transactionPublished.get() + transactionQuarantined.get());
                 closed = true;
                 producer.close(Duration.ZERO);
                 throw new MeshException("The transactional publisher for " + address + " can no longer publish ("
@@ -243,11 +247,11 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
                 } catch (KafkaException abortFailure) {
                     e.addSuppressed(abortFailure);
                 }
-                count(failed, failedCounter, transactionPublished.get() + transactionQuarantined.get());
+                failed.add(transactionPublished.get() + transactionQuarantined.get());
                 throw e;
             }
-            count(published, publishedCounter, transactionPublished.get());
-            count(quarantined, quarantinedCounter, transactionQuarantined.get());
+            published.add(transactionPublished.get());
+            quarantined.add(transactionQuarantined.get());
         } finally {
             transactionLock.unlock();
         }

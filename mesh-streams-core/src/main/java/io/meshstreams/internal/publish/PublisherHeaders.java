@@ -1,6 +1,7 @@
 package io.meshstreams.internal.publish;
 
 import io.meshstreams.contract.Violation;
+import io.meshstreams.publish.ContractHeader;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,16 +18,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The headers mesh-streams puts on records. On the port: {@value #SCHEMA_ID}, {@value #CONTRACT_VERSION},
- * {@value #DOMAIN}. In quarantine, also: {@value #PORT}, {@value #VIOLATION_COUNT}, {@value #VIOLATED_RULES},
- * {@value #VIOLATIONS} (a JSON array of {@code {type, rule, field, message}}), {@value #QUARANTINED_AT} and
- * {@value #QUARANTINE_FORMAT}. Values are UTF-8 text. The constant headers are built once per publisher and shared
- * by every record (Kafka never mutates a header it was given).
+ * The headers mesh-streams puts on records. On the port, one: {@link ContractHeader#KEY}
+ * ({@code version=1.3;schema=7;domain=orders}). In quarantine, also: {@value #PORT}, {@value #VIOLATION_COUNT},
+ * {@value #VIOLATED_RULES}, {@value #VIOLATIONS} (a JSON array of {@code {type, rule, field, message}}),
+ * {@value #QUARANTINED_AT} and {@value #QUARANTINE_FORMAT}. Values are UTF-8 text. The contract header is built once
+ * per publisher and shared by every record (Kafka never mutates a header it was given).
  */
 public final class PublisherHeaders {
-    public static final String SCHEMA_ID = "mesh.schema.id";
-    public static final String CONTRACT_VERSION = "mesh.contract.version";
-    public static final String DOMAIN = "mesh.domain";
     public static final String PORT = "mesh.port";
     public static final String VIOLATION_COUNT = "mesh.violation.count";
     public static final String VIOLATED_RULES = "mesh.violation.rules";
@@ -37,27 +35,25 @@ public final class PublisherHeaders {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Header[] portHeaders;
+    private final Header contractHeader;
+    private final Header[] contractOnly;
     private final Header portHeader;
 
-    public PublisherHeaders(int schemaId, String contractVersion, String domain, String port) {
-        this.portHeaders = new Header[] {
-            text(SCHEMA_ID, Integer.toString(schemaId)),
-            text(CONTRACT_VERSION, contractVersion),
-            text(DOMAIN, domain)
-        };
+    public PublisherHeaders(ContractHeader contract, String port) {
+        this.contractHeader = new RecordHeader(ContractHeader.KEY, contract.bytes());
+        this.contractOnly = new Header[] {contractHeader};
         this.portHeader = text(PORT, port);
     }
 
-    /** The headers of a record for the port: the caller's, then ours. */
+    /** The headers of a record for the port: the caller's, then the contract header. */
     public Headers forPort(Headers callerHeaders) {
         Header[] caller = callerHeaders.toArray();
         if (caller.length == 0) {
-            return new RecordHeaders(portHeaders); // RecordHeaders copies the array into its own list
+            return new RecordHeaders(contractOnly); // RecordHeaders copies the array into a list of its own
         }
-        Header[] all = new Header[caller.length + portHeaders.length];
+        Header[] all = new Header[caller.length + 1];
         System.arraycopy(caller, 0, all, 0, caller.length);
-        System.arraycopy(portHeaders, 0, all, caller.length, portHeaders.length);
+        all[caller.length] = contractHeader;
         return new RecordHeaders(all);
     }
 

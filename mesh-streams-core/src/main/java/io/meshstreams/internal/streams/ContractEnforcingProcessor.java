@@ -6,6 +6,7 @@ import io.meshstreams.internal.publish.PublisherHeaders;
 import io.meshstreams.product.OnViolation;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.product.PortAddress;
+import io.meshstreams.publish.ContractHeader;
 import io.meshstreams.publish.ContractViolationException;
 
 import io.micrometer.core.instrument.Counter;
@@ -48,7 +49,8 @@ public final class ContractEnforcingProcessor implements Processor<String, Gener
         this.port = port;
         this.schemaId = schemaId;
         this.avroKeySerializer = avroKeySerializer;
-        this.headers = new PublisherHeaders(schemaId, port.majorVersion() + "." + schemaVersion, domain, address.topic());
+        this.headers = new PublisherHeaders(new ContractHeader(port.majorVersion(), schemaVersion, schemaId, domain),
+                address.topic());
         this.published = counter(meters, application, "published");
         this.quarantined = counter(meters, application, "quarantined");
         this.rejected = counter(meters, application, "rejected");
@@ -97,7 +99,8 @@ public final class ContractEnforcingProcessor implements Processor<String, Gener
     private static Headers withoutMeshHeaders(Headers headers) {
         RecordHeaders kept = new RecordHeaders();
         for (Header header : headers) {
-            if (!header.key().startsWith("mesh.") && !header.key().startsWith("__")) {
+            if (!header.key().equals(ContractHeader.KEY) && !header.key().startsWith("mesh.")
+                    && !header.key().startsWith("__")) {
                 kept.add(header);
             }
         }

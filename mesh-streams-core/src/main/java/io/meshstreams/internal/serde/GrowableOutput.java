@@ -4,15 +4,15 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /** An unsynchronized, reusable byte buffer: one per thread, reset per record. */
-final class GrowableOutput extends OutputStream {
+public final class GrowableOutput extends OutputStream {
     private byte[] buf = new byte[256];
     private int count;
 
-    void reset() {
+    public void reset() {
         count = 0;
     }
 
-    void writeHeader(int schemaId) {
+    public void writeHeader(int schemaId) {
         ensure(WireFormat.HEADER_SIZE);
         buf[count] = WireFormat.MAGIC_BYTE;
         buf[count + 1] = (byte) (schemaId >>> 24);
@@ -35,12 +35,12 @@ final class GrowableOutput extends OutputStream {
         count += len;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(buf, count);
     }
 
     /** Drops a buffer that one huge record grew, so that a thread does not keep it forever. */
-    void shrinkIfHuge() {
+    public void shrinkIfHuge() {
         if (buf.length > 1 << 20) {
             buf = new byte[256];
         }

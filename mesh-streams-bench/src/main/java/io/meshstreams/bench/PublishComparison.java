@@ -1,0 +1,186 @@
+package io.meshstreams.bench;
+
+import io.meshstreams.MeshClient;
+import io.meshstreams.product.DataProduct;
+import io.meshstreams.product.PortAddress;
+import io.meshstreams.publish.PortPublisher;
+import io.meshstreams.publish.PortRecord;
+import io.meshstreams.publish.PublisherOptions;
+import io.meshstreams.serde.AvroSerializer;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * Publishing throughput, end to end, mesh-streams against plain Kafka in the same run: a {@code KafkaProducer} with
+ * the Avro serializer, and a {@link PortPublisher} enforcing the port's contract (5 CEL rules, QUARANTINE mode, all
+ * records valid), with the same producer settings, the same records and topics of the same shape on the same broker.
+ * Rounds alternate (plain, mesh, mesh, plain, ...) so that machine noise hits both sides; each side's figure is the
+ * median of its rounds. The last line printed is {@code publish ratio: R (mesh X rec/s, plain Y rec/s)}.
+ */
+public final class PublishComparison {
+    /** Producer settings both sides share: Kafka's defaults made explicit. */
+    static final Map<String, Object> PRODUCER_SETTINGS = Map.of(
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 65_536,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+
+    private final int records;
+    private final int rounds;
+    private final PrintStream out;
+
+    public PublishComparison(int records, int rounds, PrintStream out) {
+        if (records < 1 || rounds < 1) {
+            throw new IllegalArgumentException("records and rounds must be at least 1");
+        }
+        this.records = records;
+        this.rounds = rounds;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        new PublishComparison(records, 3, System.out).run(BenchEnvironment.of(null, null));
+    }
+
+    /** Runs the comparison and prints its lines; returns mesh throughput / plain throughput. */
+    public Ratio run(BenchEnvironment environment) {
+        int partitions = 6;
+        String name = "publish-" + UUID.randomUUID().toString().substring(0, 8);
+        DataProduct product = BenchOrders.product(name, partitions);
+        try (MeshClient mesh = MeshClient.create(environment.clientConfig("bench"));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", environment.clientConfig("bench").get("bootstrap.servers")))) {
+            mesh.provision(product);
+            PortAddress port = product.address(product.outputPort("placed"));
+            String plainTopic = port.topic() + ".plain";
+            admin.createTopics(List.of(new NewTopic(plainTopic, Optional.of(partitions), Optional.empty()))).all()
+                    .get(30, TimeUnit.SECONDS);
+
+            Map<String, Object> plainConfig = new HashMap<>(environment.clientConfig("bench"));
+            plainConfig.remove("mesh.domain");
+            plainConfig.remove("schema.registry.url");
+            plainConfig.putAll(PRODUCER_SETTINGS);
+            plainConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-plain");
+            AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(mesh.registry());
+            PublisherOptions options = PublisherOptions.named("bench-mesh");
+            for (Map.Entry<String, Object> setting : PRODUCER_SETTINGS.entrySet()) {
+                options = options.withProducerConfig(setting.getKey(), setting.getValue());
+            }
+            out.printf("publish benchmark: %,d records per round, %d rounds per side, %d partitions, %s%n", records,
+                    rounds, partitions, environment.describe());
+            GenericRecord[] orders = BenchOrders.orders(records, 7);
+            try (KafkaProducer<String, GenericRecord> plain = new KafkaProducer<>(plainConfig, new StringSerializer(),
+                    serializer);
+                 PortPublisher<String, GenericRecord> publisher = mesh.publisher(product, product.outputPort("placed"),
+                         GenericRecord.class, options)) {
+                IntConsumer plainRound = n -> timedRound(n, (i, done) -> {
+                    GenericRecord order = orders[i];
+                    plain.send(new ProducerRecord<>(plainTopic, order.get("orderId").toString(), order),
+                            (metadata, e) -> done.accept(e));
+                });
+                IntConsumer meshRound = n -> timedRound(n, (i, done) -> publisher.publish(PortRecord.of(orders[i]),
+                        (result, e) -> done.accept(e != null ? e : result.isPublished() ? null
+                                : new IllegalStateException("benchmark record quarantined: " + result.violations()))));
+                // warm-up, not counted: both sides run until the JIT has compiled their paths
+                for (int i = 0; i < 2; i++) {
+                    plainRound.accept(records);
+                    meshRound.accept(records);
+                }
+                List<Double> plainRates = new ArrayList<>();
+                List<Double> meshRates = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    boolean plainFirst = round % 2 == 0;
+                    for (int side = 0; side < 2; side++) {
+                        boolean isPlain = (side == 0) == plainFirst;
+                        (isPlain ? plainRound : meshRound).accept(records);
+                        (isPlain ? plainRates : meshRates).add(lastRate);
+                        out.printf("  round %d %-5s %,12.0f rec/s%n", round + 1, isPlain ? "plain" : "mesh", lastRate);
+                    }
+                }
+                if (publisher.stats().quarantined() + publisher.stats().failed() > 0) {
+                    throw new IllegalStateException("benchmark records did not all reach the port: " + publisher.stats());
+                }
+                Ratio ratio = new Ratio(median(meshRates), median(plainRates));
+                out.printf("publish ratio: %.2f (mesh %.0f rec/s, plain %.0f rec/s)%n", ratio.ratio(), ratio.mesh(),
+                        ratio.plain());
+                return ratio;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not set up the benchmark: " + e.getMessage(), e);
+        }
+    }
+
+    /** mesh rec/s, plain rec/s and their ratio. */
+    public record Ratio(double mesh, double plain) {
+        public double ratio() {
+            return mesh / plain;
+        }
+    }
+
+    private double lastRate;
+
+    /** Sends record {@code i} and calls {@code done} with null, or the failure, when Kafka answered. */
+    @FunctionalInterface
+    private interface Sender {
+        void send(int i, Consumer<@Nullable Throwable> done);
+    }
+
+    /** Sends records 0..n-1 as fast as the producer takes them; the rate is n / (time of the last acknowledgement). */
+    private void timedRound(int n, Sender sender) {
+        CountDownLatch acked = new CountDownLatch(n);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sender.send(i, e -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+                acked.countDown();
+            });
+        }
+        try {
+            if (!acked.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("records not acknowledged within 10 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        long elapsed = System.nanoTime() - start;
+        if (failure.get() != null) {
+            throw new IllegalStateException("a benchmark record failed: " + failure.get(), failure.get());
+        }
+        lastRate = n / (elapsed / 1e9);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+}

@@ -1,0 +1,97 @@
+package io.meshstreams.cli;
+
+import io.meshstreams.bench.BenchEnvironment;
+import io.meshstreams.bench.JoinComparison;
+import io.meshstreams.bench.PublishComparison;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** {@code mesh bench}: end-to-end comparisons of mesh-streams with plain Kafka, in one run on the same broker. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Compares mesh-streams with plain Kafka end to end, on the same broker in the same run.",
+        subcommands = {BenchCommand.Publish.class, BenchCommand.Join.class})
+final class BenchCommand {
+
+    /** Options shared by the benchmarks. */
+    static class Target {
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+                description = "Run against this Kafka (with --schema-registry-url); default: an in-process mesh.")
+        String bootstrapServers;
+
+        @Option(names = "--schema-registry-url", paramLabel = "URL", description = "The registry to use with --bootstrap-servers.")
+        String schemaRegistryUrl;
+
+        @Option(names = {"-v", "--verbose"}, description = "Log Kafka's and the registry's INFO messages to stderr.")
+        boolean verbose;
+
+        BenchEnvironment environment() {
+            if ((bootstrapServers == null) != (schemaRegistryUrl == null)) {
+                throw new IllegalArgumentException("give both --bootstrap-servers and --schema-registry-url, or neither"
+                        + " (then the benchmark starts its own in-process mesh)");
+            }
+            return BenchEnvironment.of(bootstrapServers, schemaRegistryUrl);
+        }
+    }
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = {"Publishing throughput: a PortPublisher (5 CEL rules, QUARANTINE mode, all records valid)",
+                "against a plain KafkaProducer with the Avro serializer, same producer settings, alternating rounds.",
+                "Last line: publish ratio: R (mesh X rec/s, plain Y rec/s)"})
+    static final class Publish implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--records", paramLabel = "N", defaultValue = "200000",
+                description = "Records per round (default: ${DEFAULT-VALUE}).")
+        int records;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+                description = "Rounds per side (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public void run() {
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                    StandardCharsets.UTF_8);
+            try (BenchEnvironment environment = target.environment()) {
+                new PublishComparison(records, rounds, out).run(environment);
+            }
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = {"Join throughput: the governed join (grant check, PII masking, output contract) against the",
+                "same join in plain Kafka Streams, same data and broker, exactly_once_v2, alternating rounds.",
+                "Last line: join ratio: R (mesh X rec/s, plain Y rec/s)"})
+    static final class Join implements Runnable {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--records", paramLabel = "N", defaultValue = "100000",
+                description = "Orders per round (default: ${DEFAULT-VALUE}).")
+        int records;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+                description = "Rounds per side (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public void run() {
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                    StandardCharsets.UTF_8);
+            try (BenchEnvironment environment = target.environment()) {
+                new JoinComparison(records, rounds, out).run(environment);
+            }
+        }
+    }
+}

@@ -1,0 +1,361 @@
+package io.meshstreams;
+
+import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.governance.AccessDeniedException;
+import io.meshstreams.governance.FieldMasker;
+import io.meshstreams.governance.MaskedField;
+import io.meshstreams.governance.MaskingRules;
+import io.meshstreams.internal.governance.MaskingDeserializer;
+import io.meshstreams.internal.governance.MaskingKeyDeserializer;
+import io.meshstreams.internal.governance.ReadAccess;
+import io.meshstreams.internal.client.ClientConfigs;
+import io.meshstreams.internal.product.Names;
+import io.meshstreams.internal.publish.KafkaPortPublisher;
+import io.meshstreams.internal.subscribe.KafkaPortSubscriber;
+import io.meshstreams.product.DataProduct;
+import io.meshstreams.product.KeyDefinition;
+import io.meshstreams.product.OutputPort;
+import io.meshstreams.product.PortAddress;
+import io.meshstreams.provision.Provisioner;
+import io.meshstreams.provision.ProvisioningPlan;
+import io.meshstreams.publish.PortPublisher;
+import io.meshstreams.publish.PublisherOptions;
+import io.meshstreams.registry.RegisteredSchema;
+import io.meshstreams.registry.RegistryNotFoundException;
+import io.meshstreams.registry.SchemaDefinition;
+import io.meshstreams.registry.SchemaRegistryClient;
+import io.meshstreams.serde.AvroDeserializer;
+import io.meshstreams.serde.AvroSerdeConfig;
+import io.meshstreams.serde.AvroSerializer;
+import io.meshstreams.subscribe.OnUndecodable;
+import io.meshstreams.subscribe.PortSubscriber;
+import io.meshstreams.subscribe.SubscriberOptions;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A domain's connection to the mesh: provisions its products, publishes on its ports with the contract enforced, and
+ * reads other domains' ports under its grants.
+ *
+ * <pre>{@code
+ * try (MeshClient orders = MeshClient.create(Map.of(
+ *         "mesh.domain", "orders",
+ *         "bootstrap.servers", "localhost:9092",
+ *         "schema.registry.url", "http://localhost:8081"))) {
+ *     DataProduct product = DataProductDescriptor.load(Path.of("data-product.yaml"));
+ *     orders.provision(product);
+ *     try (PortPublisher<String, GenericRecord> placed = orders.publisher(product, "placed")) {
+ *         placed.publish(order);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <ol>
+ *   <li>Thread-safe. Publishers and subscribers it creates are the caller's to close; closing the client closes its
+ *       own clients (admin, registry client, catalog), not them.</li>
+ *   <li>Every setting besides {@code mesh.*} is passed on: Kafka's to producers, consumers and the admin client, the
+ *       registry's to the registry client.</li>
+ * </ol>
+ */
+public final class MeshClient implements AutoCloseable {
+    private static final long TIMEOUT_MS = 15_000;
+
+    private final String domain;
+    private final Map<String, Object> config;
+    private final Map<String, Object> kafkaConfig;
+    private final SchemaRegistryClient registry;
+    private final ProductCatalog catalog;
+    private final Admin admin;
+    private final Provisioner provisioner;
+    private final MeterRegistry meters;
+    private final MaskingRules maskingRules;
+
+    private MeshClient(Map<String, ?> config, MeterRegistry meters) {
+        MeshClientConfig parsed = new MeshClientConfig(config);
+        this.domain = parsed.domain();
+        this.maskingRules = parsed.maskingRules();
+        Names.segmentProblem("domain", domain).ifPresent(problem -> {
+            throw new IllegalArgumentException(MeshClientConfig.DOMAIN_CONFIG + ": " + problem + "; use e.g. '"
+                    + Names.suggestion(domain) + "'");
+        });
+        this.config = new HashMap<>(config);
+        this.kafkaConfig = ClientConfigs.kafkaOnly(config);
+        this.meters = meters;
+        this.registry = SchemaRegistryClient.create(config);
+        this.catalog = ProductCatalog.create(config);
+        this.admin = Admin.create(kafkaConfig);
+        this.provisioner = Provisioner.create(admin, registry, catalog);
+    }
+
+    /** A client for the domain {@code mesh.domain}, recording metrics in Micrometer's global registry. */
+    public static MeshClient create(Map<String, ?> config) {
+        return new MeshClient(config, Metrics.globalRegistry);
+    }
+
+    /** A client that records its metrics in the given registry. */
+    public static MeshClient create(Map<String, ?> config, MeterRegistry meters) {
+        return new MeshClient(config, meters);
+    }
+
+    /** The domain this client acts for. */
+    public String domain() {
+        return domain;
+    }
+
+    /** The registry client this client and everything it creates share. */
+    public SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    /** How classified fields are masked for readers without the clearance ({@code mesh.masking.hash.key}). */
+    public MaskingRules maskingRules() {
+        return maskingRules;
+    }
+
+    /** The registry that publishers and subscribers record their metrics in. */
+    public MeterRegistry meterRegistry() {
+        return meters;
+    }
+
+    /** The mesh's product catalog. */
+    public ProductCatalog catalog() {
+        return catalog;
+    }
+
+    // ---------------------------------------------------------------- provisioning
+
+    /** What provisioning one of this domain's products would do; changes nothing. */
+    public ProvisioningPlan plan(DataProduct product) {
+        requireOwn(product, "provision");
+        return provisioner.plan(product);
+    }
+
+    /** Provisions one of this domain's products: plans, applies, returns the plan applied. */
+    public ProvisioningPlan provision(DataProduct product) {
+        requireOwn(product, "provision");
+        return provisioner.provision(product);
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    /** A publisher of generic records on the port's highest major version, with default options. */
+    public PortPublisher<String, GenericRecord> publisher(DataProduct product, String portName) {
+        return publisher(product, product.outputPort(portName), GenericRecord.class,
+                PublisherOptions.named(domain + "." + portName));
+    }
+
+    /** A publisher of generated records on the port's highest major version. */
+    public <V extends SpecificRecord> PortPublisher<String, V> publisher(DataProduct product, String portName,
+                                                                          Class<V> valueType) {
+        return publisher(product, product.outputPort(portName), valueType, PublisherOptions.named(domain + "." + portName));
+    }
+
+    /**
+     * A publisher on one port of one of this domain's products.
+     *
+     * @throws AccessDeniedException if the product belongs to another domain
+     * @throws MeshException         if the port is not provisioned
+     */
+    public <V> PortPublisher<String, V> publisher(DataProduct product, OutputPort port, Class<V> valueType,
+                                                  PublisherOptions options) {
+        PortAddress address = product.address(port);
+        if (!product.domain().equals(domain)) {
+            throw new AccessDeniedException(domain, address, "Domain '" + domain + "' cannot publish on " + address
+                    + ": the port belongs to domain '" + product.domain() + "'. A domain publishes only its own ports;"
+                    + " to build on this one, declare it as an input port of a product of '" + domain
+                    + "' and publish the result on that product's port.");
+        }
+        RegisteredSchema registered = provisionedSchema(address, port);
+        requireTopics(address, address.topic(), address.quarantineTopic());
+
+        Map<String, Object> producerConfig = new HashMap<>(kafkaConfig);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, options.name());
+        producerConfig.putAll(options.producerConfig());
+        options.transactionalIdIfAny().ifPresent(id -> producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id));
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        try {
+            if (options.transactionalId() != null) {
+                producer.initTransactions();
+            }
+            Serializer<Object> keySerializer = null;
+            if (port.key().format() == KeyDefinition.Format.AVRO) {
+                keySerializer = new AvroSerializer<>(registry, Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
+                        true);
+            }
+            return new KafkaPortPublisher<>(new KafkaPortPublisher.Setup(address, port, domain, registered.id(),
+                    registered.version(), producer, options.transactionalId() != null, keySerializer, meters,
+                    options.name()));
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- subscribing
+
+    /** A subscriber of generic records, decoded with the port's contract schema. */
+    public PortSubscriber<GenericRecord> subscriber(PortAddress address, SubscriberOptions options) {
+        return createSubscriber(address, options, null);
+    }
+
+    /** A subscriber of generated records (the class must be generated from the port's schema or a compatible one). */
+    public <V extends SpecificRecord> PortSubscriber<V> subscriber(PortAddress address, SubscriberOptions options,
+                                                                   Class<V> valueType) {
+        return createSubscriber(address, options, valueType);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> PortSubscriber<V> createSubscriber(PortAddress address, SubscriberOptions options,
+                                             @org.jspecify.annotations.Nullable Class<?> valueType) {
+        ProductCatalog.CatalogPort found = ReadAccess.find(catalog, address);
+        String clearance = ReadAccess.clearance(domain, found, maskingRules.scheme());
+        FieldMasker masker = FieldMasker.create(found.port(), clearance, maskingRules);
+        if (valueType != null && !masker.masksNothing()) {
+            throw new AccessDeniedException(domain, address, "Domain '" + domain + "' reads " + address + " with clearance "
+                    + clearance + ", so these fields are masked: " + masker.maskedFields().stream()
+                    .map(MaskedField::label).toList() + ". Masked records do not fit the generated class "
+                    + valueType.getName() + ": read generic records (their schema is " + masker.maskedSchema().getFullName()
+                    + "), or ask the owner for a grant with the clearance these fields need.");
+        }
+        String deadLetterTopic = options.onUndecodable() == OnUndecodable.DEAD_LETTER
+                ? (options.deadLetterTopic() != null ? options.deadLetterTopic() : domain + ".dead-letter")
+                : null;
+        if (deadLetterTopic != null) {
+            ensureTopic(deadLetterTopic);
+        }
+
+        Map<String, Object> consumerConfig = new HashMap<>(kafkaConfig);
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, domain + "." + options.name());
+        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, domain + "." + options.name());
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerConfig.putAll(options.consumerConfig());
+        Deserializer<V> values = valueType == null
+                ? (Deserializer<V>) new MaskingDeserializer(address.topic(),
+                        new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), null, masker)
+                : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
+                AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
+        boolean keyMasked = masker.maskedFields().stream().anyMatch(f -> f.path().equals(found.port().key().field()));
+        Deserializer<?> keys = keyMasked ? new MaskingKeyDeserializer(address.topic(), masker)
+                : found.port().key().format() == KeyDefinition.Format.AVRO
+                ? new AvroDeserializer<>(registry, Map.of(), true)
+                : new StringDeserializer();
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        Map<String, Object> deadLetterConfig = new HashMap<>(kafkaConfig);
+        deadLetterConfig.put(ProducerConfig.CLIENT_ID_CONFIG, domain + "." + options.name() + ".dead-letter");
+        return new KafkaPortSubscriber<>(new KafkaPortSubscriber.Setup<>(address, domain, options.name(), consumer, values,
+                keys, options.onUndecodable(), deadLetterTopic,
+                () -> new KafkaProducer<>(deadLetterConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+                meters));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void requireOwn(DataProduct product, String action) {
+        if (!product.domain().equals(domain)) {
+            throw new AccessDeniedException(domain, product.address(product.outputPorts().get(0)), "Domain '" + domain
+                    + "' cannot " + action + " data product " + product.id() + ": it belongs to domain '"
+                    + product.domain() + "'. Each domain provisions its own products; create the MeshClient with "
+                    + MeshClientConfig.DOMAIN_CONFIG + "=" + product.domain() + " in that domain's service.");
+        }
+    }
+
+    private RegisteredSchema provisionedSchema(PortAddress address, OutputPort port) {
+        try {
+            return registry.lookUp(address.valueSubject(), SchemaDefinition.avro(port.valueSchema()));
+        } catch (RegistryNotFoundException e) {
+            throw new MeshException("Port " + address + " is not provisioned: its schema "
+                    + port.valueSchema().getFullName() + " is not registered under subject " + address.valueSubject()
+                    + " (" + e.getMessage() + "). Provision the product first: client.provision(product), or"
+                    + " `mesh apply` in CI.", e);
+        }
+    }
+
+    private void requireTopics(PortAddress address, String... topics) {
+        try {
+            Map<String, TopicDescription> found = admin.describeTopics(List.of(topics)).allTopicNames()
+                    .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (found.size() != topics.length) {
+                throw new MeshException("Port " + address + " is not fully provisioned: missing topics");
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new MeshException("Port " + address + " is not provisioned: topic " + List.of(topics)
+                        + " does not exist. Provision the product first: client.provision(product).", e.getCause());
+            }
+            throw new MeshException("Cannot check the topics of port " + address + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeshException("Interrupted while checking the topics of port " + address, e);
+        } catch (TimeoutException e) {
+            throw new MeshException("Kafka did not answer within " + TIMEOUT_MS / 1000 + " s while checking the topics"
+                    + " of port " + address + "; check bootstrap.servers=" + kafkaConfig.get("bootstrap.servers"), e);
+        }
+    }
+
+    private void ensureTopic(String topic) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+                    .all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new MeshException("Cannot create dead-letter topic " + topic + ": " + e.getCause()
+                        + ". Create it, or choose SubscriberOptions.withOnUndecodable(SKIP).", e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeshException("Interrupted while creating dead-letter topic " + topic, e);
+        } catch (TimeoutException e) {
+            throw new MeshException("Kafka did not answer while creating dead-letter topic " + topic, e);
+        }
+    }
+
+    /** Closes the client's own admin client, registry client and catalog. */
+    @Override
+    public void close() {
+        try {
+            catalog.close();
+        } finally {
+            try {
+                admin.close();
+            } finally {
+                registry.close();
+            }
+        }
+    }
+
+    /** The configuration this client was created with (a copy). */
+    public Map<String, Object> config() {
+        return new HashMap<>(config);
+    }
+}

@@ -1,0 +1,434 @@
+package io.meshstreams.internal.contract;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import io.meshstreams.internal.contract.FastNode.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Compiles the common subset of CEL straight into {@link FastNode}s, from the type-checked AST.
+ *
+ * <p>The subset: field selection on {@code message} (through nested records) of int, long, float,
+ * double, boolean, string and enum fields, nullable or not (no logical types); literals of those
+ * types and {@code null}; {@code ==}, {@code !=}, {@code <}, {@code <=}, {@code >}, {@code >=};
+ * {@code &&}, {@code ||}, {@code !}, {@code ? :}; int and double {@code + - * / %} and negation;
+ * {@code in} over a list of literals; {@code size} of strings and arrays; {@code has};
+ * {@code startsWith}, {@code endsWith}, {@code contains}; {@code matches} with a literal pattern. Any
+ * other expression returns null here and is left to dev.cel's interpreter, whole.
+ *
+ * <p>dev.cel 0.14's semantics that the fast path reproduces (and {@code FastPathDifferentialTest} holds
+ * it to):
+ * <ul>
+ *   <li>Any evaluation error hands the rule to the interpreter ({@link Deopt}), which gives the error
+ *       and its text: int64 overflow of {@code + - * -x} and of {@code MIN / -1}, division or modulo by
+ *       zero, a null operand of anything but {@code ==}, {@code !=} and {@code has}, selection through
+ *       a null record. {@code false && error} is false and {@code true || error} true, as in CEL.</li>
+ *   <li>{@code MIN % -1} is 0. Double arithmetic is IEEE: division by zero gives an infinity.</li>
+ *   <li>Double against double ordering uses Java's operators: NaN is unordered, {@code -0.0 == 0.0}.
+ *       Double against int ordering uses {@link Double#compare}, as dev.cel does: NaN is greater than
+ *       every int (so {@code message.price > 0} holds for a NaN price, while
+ *       {@code message.price > 0.0} does not) and -0.0 is less than 0.</li>
+ *   <li>dev.cel's {@code ==} first compares references, so a NaN read twice from the same field
+ *       equals itself: NaN equality is handed to the interpreter.</li>
+ *   <li>{@code size} of a string counts code points; strings order by UTF-16 code units
+ *       ({@link String#compareTo}); an enum is its symbol; null equals only null.</li>
+ *   <li>{@code matches} is an unanchored RE2 search: {@code $} matches only at the end of the text,
+ *       {@code .} matches anything but {@code \n}, and {@code [^x]} matches {@code \n}.</li>
+ *   <li>{@code has(message.f)} is true when the field is not null (an empty string or array is
+ *       present).</li>
+ *   <li>Strings are read as the record holds them ({@code Utf8} or {@code String}); well-formed UTF-8
+ *       is compared, measured and searched as bytes, malformed UTF-8 as Java decodes it
+ *       ({@code Utf8.toString()}), which is what dev.cel sees.</li>
+ * </ul>
+ */
+final class FastPathCompiler {
+    private final Schema rootSchema;
+
+    private FastPathCompiler(Schema rootSchema) {
+        this.rootSchema = rootSchema;
+    }
+
+    /** The rule compiled to a bool node, or null if it uses anything outside the subset. */
+    static @Nullable FastNode compile(CelAbstractSyntaxTree checkedAst, Schema rootSchema) {
+        try {
+            FastNode node = new FastPathCompiler(rootSchema).node(checkedAst.getExpr());
+            return node.kind == Kind.BOOL ? node.nonNull() : null;
+        } catch (Unsupported unsupported) {
+            return null;
+        }
+    }
+
+    /** Unwinds the compilation when the expression leaves the subset. */
+    private static final class Unsupported extends RuntimeException {
+        static final Unsupported INSTANCE = new Unsupported();
+
+        private Unsupported() {
+            super("outside the fast path's subset", null, false, false);
+        }
+    }
+
+    private static Unsupported unsupported() {
+        return Unsupported.INSTANCE;
+    }
+
+    private FastNode node(CelExpr expr) {
+        switch (expr.getKind()) {
+            case CONSTANT:
+                return constant(expr.constant());
+            case SELECT:
+                return select(expr);
+            case CALL:
+                return call(expr.call());
+            default:
+                throw unsupported();
+        }
+    }
+
+    private static FastNode constant(CelConstant constant) {
+        switch (constant.getKind()) {
+            case BOOLEAN_VALUE:
+                return new FastNode.BoolConst(constant.booleanValue());
+            case INT64_VALUE:
+                return new FastNode.IntConst(constant.int64Value());
+            case DOUBLE_VALUE:
+                return new FastNode.DoubleConst(constant.doubleValue());
+            case STRING_VALUE:
+                return new FastNode.StringConst(constant.stringValue());
+            case NULL_VALUE:
+                return new FastNode.NullConst();
+            default:
+                throw unsupported();
+        }
+    }
+
+    /** A field of the record, at the end of a chain {@code message.a.b}. */
+    private record Field(FastNode.FieldPath path, Schema schema, boolean nullable) {
+    }
+
+    private Field field(CelExpr select) {
+        List<String> names = new ArrayList<>();
+        CelExpr current = select;
+        while (current.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+            names.add(0, current.select().field());
+            current = current.select().operand();
+        }
+        if (current.getKind() != CelExpr.ExprKind.Kind.IDENT || !current.ident().name().equals("message")) {
+            throw unsupported();
+        }
+        int[] positions = new int[names.size()];
+        SchemaMatcher[] records = new SchemaMatcher[names.size()];
+        Schema record = rootSchema;
+        Schema fieldSchema = null;
+        boolean nullable = false;
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+                record = recordOf(fieldSchema);
+                records[i] = new SchemaMatcher(record);
+            }
+            Schema.Field field = record.getField(names.get(i));
+            if (field == null) {
+                throw unsupported(); // the checker would have refused it
+            }
+            positions[i] = field.pos();
+            fieldSchema = field.schema();
+            Schema nonNull = AvroCelTypes.nullableBranch(fieldSchema);
+            nullable = nonNull != null;
+            if (nonNull != null) {
+                fieldSchema = nonNull;
+            }
+        }
+        return new Field(new FastNode.FieldPath(positions, records, String.join(".", names)), fieldSchema, nullable);
+    }
+
+    private static Schema recordOf(Schema schema) {
+        if (schema.getType() != Schema.Type.RECORD) {
+            throw unsupported();
+        }
+        return schema;
+    }
+
+    private FastNode select(CelExpr expr) {
+        Field field = field(expr);
+        if (expr.select().testOnly()) {
+            return new FastNode.Has(field.path());
+        }
+        Schema schema = field.schema();
+        boolean nullable = field.nullable();
+        if (schema.getLogicalType() != null) {
+            throw unsupported(); // timestamps, decimals and dates are converted: the interpreter does that
+        }
+        switch (schema.getType()) {
+            case INT:
+            case LONG:
+                return new FastNode.IntField(field.path(), nullable);
+            case FLOAT:
+            case DOUBLE:
+                return new FastNode.DoubleField(field.path(), nullable);
+            case BOOLEAN:
+                return new FastNode.BoolField(field.path(), nullable);
+            case STRING:
+                return new FastNode.StringField(field.path(), nullable);
+            case ENUM:
+                return new FastNode.EnumField(field.path(), nullable);
+            case ARRAY:
+                return new FastNode.RawField(field.path(), Kind.LIST, nullable);
+            case RECORD:
+                return new FastNode.RawField(field.path(), Kind.RECORD, nullable);
+            default:
+                throw unsupported();
+        }
+    }
+
+    private FastNode call(CelExpr.CelCall call) {
+        String function = call.function();
+        List<CelExpr> args = call.args();
+        if (call.target().isPresent()) {
+            List<CelExpr> all = new ArrayList<>();
+            all.add(call.target().get());
+            all.addAll(args);
+            return member(function, all);
+        }
+        switch (function) {
+            case "_&&_":
+                return new FastNode.And(boolOperand(args, 0), boolOperand(args, 1));
+            case "_||_":
+                return new FastNode.Or(boolOperand(args, 0), boolOperand(args, 1));
+            case "!_":
+                return new FastNode.Not(boolOperand(args, 0));
+            case "_?_:_":
+                return ternary(args);
+            case "_==_":
+                return equality(args, false);
+            case "_!=_":
+                return equality(args, true);
+            case "_<_":
+                return ordering(args, FastNode.LT);
+            case "_<=_":
+                return ordering(args, FastNode.LE);
+            case "_>_":
+                return ordering(args, FastNode.GT);
+            case "_>=_":
+                return ordering(args, FastNode.GE);
+            case "_+_":
+                return arithmetic(args, FastNode.ADD);
+            case "_-_":
+                return arithmetic(args, FastNode.SUB);
+            case "_*_":
+                return arithmetic(args, FastNode.MUL);
+            case "_/_":
+                return arithmetic(args, FastNode.DIV);
+            case "_%_":
+                return arithmetic(args, FastNode.MOD);
+            case "-_":
+                return negate(args);
+            case "@in":
+                return in(args);
+            case "size":
+            case "matches":
+            case "startsWith":
+            case "endsWith":
+            case "contains":
+                return member(function, args);
+            default:
+                throw unsupported();
+        }
+    }
+
+    /** {@code x.f(y)} or {@code f(x, y)}: the first argument is the receiver. */
+    private FastNode member(String function, List<CelExpr> args) {
+        switch (function) {
+            case "size": {
+                FastNode operand = operand(args, 0, 1).nonNull();
+                if (operand.kind == Kind.STRING) {
+                    return new FastNode.StringSize(operand);
+                }
+                if (operand.kind == Kind.LIST) {
+                    return new FastNode.ListSize(operand);
+                }
+                throw unsupported();
+            }
+            case "matches": {
+                FastNode operand = operand(args, 0, 2).nonNull();
+                CelExpr regex = args.get(1);
+                if (operand.kind != Kind.STRING || regex.getKind() != CelExpr.ExprKind.Kind.CONSTANT
+                        || regex.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
+                    throw unsupported();
+                }
+                try {
+                    String source = regex.constant().stringValue();
+                    return new FastNode.Matches(operand, Pattern.compile(source), RegexDfa.compile(source));
+                } catch (PatternSyntaxException invalid) {
+                    throw unsupported(); // reported as a problem by the rule compiler
+                }
+            }
+            case "startsWith":
+                return stringTest(args, FastNode.STARTS_WITH);
+            case "endsWith":
+                return stringTest(args, FastNode.ENDS_WITH);
+            case "contains":
+                return stringTest(args, FastNode.CONTAINS);
+            default:
+                throw unsupported();
+        }
+    }
+
+    private FastNode stringTest(List<CelExpr> args, int op) {
+        FastNode operand = operand(args, 0, 2).nonNull();
+        FastNode argument = operand(args, 1, 2).nonNull();
+        if (operand.kind != Kind.STRING || argument.kind != Kind.STRING) {
+            throw unsupported();
+        }
+        if (argument instanceof FastNode.StringConst) {
+            return new FastNode.StringTestLiteral(operand, ((FastNode.StringConst) argument).literal, op);
+        }
+        return new FastNode.StringTest(operand, argument, op);
+    }
+
+    private FastNode operand(List<CelExpr> args, int index, int arity) {
+        if (args.size() != arity) {
+            throw unsupported();
+        }
+        return node(args.get(index));
+    }
+
+    private FastNode boolOperand(List<CelExpr> args, int index) {
+        FastNode node = node(args.get(index));
+        if (node.kind != Kind.BOOL) {
+            throw unsupported();
+        }
+        return node.nonNull();
+    }
+
+    private FastNode ternary(List<CelExpr> args) {
+        FastNode condition = boolOperand(args, 0);
+        FastNode whenTrue = node(args.get(1));
+        FastNode whenFalse = node(args.get(2));
+        if (whenTrue.kind != whenFalse.kind || !isValue(whenTrue.kind)) {
+            throw unsupported();
+        }
+        boolean nullable = whenTrue.nullable || whenFalse.nullable;
+        return new FastNode.Ternary(condition, nullable ? whenTrue : whenTrue.nonNull(),
+                nullable ? whenFalse : whenFalse.nonNull(), whenTrue.kind, nullable);
+    }
+
+    private static boolean isValue(Kind kind) {
+        return kind == Kind.BOOL || kind == Kind.INT || kind == Kind.DOUBLE || kind == Kind.STRING;
+    }
+
+    private FastNode equality(List<CelExpr> args, boolean negate) {
+        FastNode left = operand(args, 0, 2);
+        FastNode right = operand(args, 1, 2);
+        if (left.kind == Kind.NULL && right.kind == Kind.NULL) {
+            return new FastNode.BoolConst(!negate);
+        }
+        if (left.kind == Kind.NULL) {
+            return isNull(right, negate);
+        }
+        if (right.kind == Kind.NULL) {
+            return isNull(left, negate);
+        }
+        if (left.kind != right.kind || !isValue(left.kind)) {
+            throw unsupported();
+        }
+        if (left.kind == Kind.STRING && right instanceof FastNode.StringConst) {
+            return new FastNode.StringEqualsLiteral(left, ((FastNode.StringConst) right).literal, negate);
+        }
+        if (left.kind == Kind.STRING && left instanceof FastNode.StringConst) {
+            return new FastNode.StringEqualsLiteral(right, ((FastNode.StringConst) left).literal, negate);
+        }
+        if (left.nullable || right.nullable) {
+            return new FastNode.NullableEquals(left, right, negate);
+        }
+        return new FastNode.Equals(left, right, negate);
+    }
+
+    private static FastNode isNull(FastNode operand, boolean negate) {
+        if (operand instanceof FastNode.RawField || operand.nullable) {
+            return new FastNode.IsNull(operand, negate);
+        }
+        throw unsupported();
+    }
+
+    private FastNode ordering(List<CelExpr> args, int op) {
+        FastNode left = operand(args, 0, 2).nonNull();
+        FastNode right = operand(args, 1, 2).nonNull();
+        if (left.kind == Kind.INT && right.kind == Kind.INT) {
+            return new FastNode.IntCompare(left, right, op);
+        }
+        if (left.kind == Kind.DOUBLE && right.kind == Kind.DOUBLE) {
+            return new FastNode.DoubleCompare(left, right, op);
+        }
+        if ((left.kind == Kind.DOUBLE && right.kind == Kind.INT) || (left.kind == Kind.INT && right.kind == Kind.DOUBLE)) {
+            return new FastNode.MixedCompare(left, right, op);
+        }
+        if (left.kind == Kind.STRING && right.kind == Kind.STRING) {
+            return new FastNode.StringCompare(left, right, op);
+        }
+        throw unsupported();
+    }
+
+    private FastNode arithmetic(List<CelExpr> args, int op) {
+        FastNode left = operand(args, 0, 2).nonNull();
+        FastNode right = operand(args, 1, 2).nonNull();
+        if (left.kind == Kind.INT && right.kind == Kind.INT) {
+            return new FastNode.IntArithmetic(left, right, op);
+        }
+        if (left.kind == Kind.DOUBLE && right.kind == Kind.DOUBLE && op != FastNode.MOD) {
+            return new FastNode.DoubleArithmetic(left, right, op);
+        }
+        throw unsupported();
+    }
+
+    private FastNode negate(List<CelExpr> args) {
+        FastNode operand = operand(args, 0, 1).nonNull();
+        if (operand.kind == Kind.INT) {
+            return new FastNode.IntNegate(operand);
+        }
+        if (operand.kind == Kind.DOUBLE) {
+            return new FastNode.DoubleNegate(operand);
+        }
+        throw unsupported();
+    }
+
+    private FastNode in(List<CelExpr> args) {
+        FastNode operand = operand(args, 0, 2).nonNull();
+        CelExpr list = args.get(1);
+        if (list.getKind() != CelExpr.ExprKind.Kind.LIST || !list.list().optionalIndices().isEmpty()) {
+            throw unsupported();
+        }
+        List<CelExpr> elements = list.list().elements();
+        CelConstant.Kind wanted;
+        switch (operand.kind) {
+            case INT:
+                wanted = CelConstant.Kind.INT64_VALUE;
+                break;
+            case DOUBLE:
+                wanted = CelConstant.Kind.DOUBLE_VALUE;
+                break;
+            case STRING:
+                wanted = CelConstant.Kind.STRING_VALUE;
+                break;
+            default:
+                throw unsupported();
+        }
+        for (CelExpr element : elements) {
+            if (element.getKind() != CelExpr.ExprKind.Kind.CONSTANT || element.constant().getKind() != wanted) {
+                throw unsupported();
+            }
+        }
+        switch (operand.kind) {
+            case INT:
+                return new FastNode.IntIn(operand, elements.stream().mapToLong(e -> e.constant().int64Value()).toArray());
+            case DOUBLE:
+                return new FastNode.DoubleIn(operand, elements.stream().mapToDouble(e -> e.constant().doubleValue()).toArray());
+            default:
+                return new FastNode.StringIn(operand, elements.stream().map(e -> e.constant().stringValue()).toList());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.meshstreams.internal.publish;
+
+import io.meshstreams.contract.ContractRules;
+import io.meshstreams.contract.Violation;
+import io.meshstreams.internal.avro.SchemaConformance;
+import io.meshstreams.internal.serde.GrowableOutput;
+import io.meshstreams.product.KeyDefinition;
+import io.meshstreams.product.OutputPort;
+import io.meshstreams.product.PortAddress;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.jspecify.annotations.Nullable;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A port's contract applied to one record: the key (present, and equal to the key field), the schema (by
+ * serializing with the port's schema; on failure, field by field) and the rules. Produces the bytes to send and
+ * every violation. Thread-safe; the publisher's hot path, and what the contract benchmark measures.
+ */
+public final class ContractEnforcer {
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final GrowableOutput out = new GrowableOutput();
+        final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    }
+
+    /**
+     * The outcome of checking one record.
+     *
+     * @param key        the key bytes, or null when the record has no key (then a violation says so)
+     * @param value      the value in the port's wire format, or null when it does not serialize
+     * @param violations every violation, or null when the record keeps the contract
+     */
+    public record Checked(byte @Nullable [] key, byte @Nullable [] value, @Nullable List<Violation> violations) {
+        public boolean keepsContract() {
+            return violations == null;
+        }
+    }
+
+    private final String topic;
+    private final Schema schema;
+    private final long schemaFingerprint;
+    private final int schemaId;
+    private final ContractRules rules;
+    private final KeyField keyField;
+    private final KeyDefinition.Format keyFormat;
+    private final @Nullable Serializer<Object> avroKeySerializer;
+    private final Map<Schema, Boolean> acceptedSchemas = new ConcurrentHashMap<>();
+    private final DatumWriter<Object> genericWriter;
+    private final Map<Class<?>, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
+
+    public ContractEnforcer(PortAddress address, OutputPort port, int schemaId,
+                            @Nullable Serializer<Object> avroKeySerializer) {
+        this.topic = address.topic();
+        this.schema = port.valueSchema();
+        this.schemaFingerprint = SchemaNormalization.parsingFingerprint64(schema);
+        this.schemaId = schemaId;
+        this.rules = ContractRules.compile(schema, port.rules());
+        this.keyField = new KeyField(schema, port.key().field());
+        this.keyFormat = port.key().format();
+        this.avroKeySerializer = avroKeySerializer;
+        this.genericWriter = new GenericDatumWriter<>(schema, GenericData.get());
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public Checked check(@Nullable Object givenKey, Object value) {
+        List<Violation> violations = null;
+
+        // 1. the key
+        Object keyValue = value instanceof IndexedRecord indexed ? keyField.read(indexed) : null;
+        Object key = givenKey != null ? givenKey : keyValue;
+        if (key == null) {
+            violations = add(violations, Violation.ofKey("the record has no key: the key field '" + keyField.path()
+                    + "' is null or missing. Fix: set " + keyField.path() + " on the record."));
+        } else if (givenKey != null && keyValue != null && !givenKey.toString().equals(keyValue.toString())) {
+            violations = add(violations, Violation.ofKey("the given key '" + givenKey + "' differs from the key field '"
+                    + keyField.path() + "' = '" + keyValue + "'. Fix: pass no key to take it from the field, or"
+                    + " make them equal."));
+        }
+
+        // 2. the schema, by serializing
+        byte[] valueBytes = null;
+        boolean conforms = value instanceof IndexedRecord indexed && conforms(indexed.getSchema());
+        if (!conforms) {
+            violations = add(violations, Violation.ofSchema("", "the record's schema is "
+                    + (value instanceof IndexedRecord indexed ? indexed.getSchema().getFullName()
+                    + " with another structure than" : "not an Avro record, but a " + value.getClass().getName()
+                    + "; expected") + " the port's schema " + schema.getFullName() + ". Fix: build the record with"
+                    + " publisher.schema() (or the class generated from the port's .avsc)."));
+        } else {
+            try {
+                valueBytes = serialize(value);
+            } catch (RuntimeException e) {
+                for (Violation v : SchemaConformance.violations(schema, value)) {
+                    violations = add(violations, v);
+                }
+            }
+        }
+
+        // 3. the rules, on any record laid out like the port's schema (a rule that meets a bad value fails closed)
+        if (conforms) {
+            for (Violation v : rules.check((IndexedRecord) value)) {
+                violations = add(violations, v);
+            }
+        }
+        return new Checked(key == null ? null : keyBytes(key), valueBytes,
+                violations == null ? null : List.copyOf(violations));
+    }
+
+    /** The record as text, for quarantining a record that does not serialize. */
+    public static byte[] describe(Object value) {
+        String text;
+        try {
+            text = GenericData.get().toString(value);
+        } catch (RuntimeException e) {
+            text = String.valueOf(value);
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private boolean conforms(@Nullable Schema recordSchema) {
+        if (recordSchema == schema) {
+            return true;
+        }
+        if (recordSchema == null) {
+            return false;
+        }
+        return acceptedSchemas.computeIfAbsent(recordSchema,
+                s -> SchemaNormalization.parsingFingerprint64(s) == schemaFingerprint);
+    }
+
+    private byte[] serialize(Object value) {
+        DatumWriter<Object> writer = value instanceof SpecificRecord
+                ? specificWriters.computeIfAbsent(value.getClass(),
+                        type -> new SpecificDatumWriter<>(schema, SpecificData.getForClass(type)))
+                : genericWriter;
+        Scratch scratch = SCRATCH.get();
+        GrowableOutput out = scratch.out;
+        out.reset();
+        out.writeHeader(schemaId);
+        try {
+            writer.write(value, scratch.encoder);
+            scratch.encoder.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            out.shrinkIfHuge();
+        }
+    }
+
+    private byte[] keyBytes(Object key) {
+        if (keyFormat == KeyDefinition.Format.AVRO && avroKeySerializer != null) {
+            Object normalized = key instanceof CharSequence text ? text.toString() : key;
+            return avroKeySerializer.serialize(topic, normalized);
+        }
+        return key.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<Violation> add(@Nullable List<Violation> list, Violation violation) {
+        List<Violation> result = list == null ? new ArrayList<>(4) : list;
+        result.add(violation);
+        return result;
+    }
+}

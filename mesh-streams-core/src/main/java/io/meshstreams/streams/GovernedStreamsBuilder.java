@@ -1,0 +1,466 @@
+package io.meshstreams.streams;
+
+import io.meshstreams.MeshClient;
+import io.meshstreams.MeshException;
+import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.governance.AccessDeniedException;
+import io.meshstreams.governance.FieldMasker;
+import io.meshstreams.internal.client.ClientConfigs;
+import io.meshstreams.internal.governance.MaskingDeserializer;
+import io.meshstreams.internal.governance.MaskingKeyDeserializer;
+import io.meshstreams.internal.governance.ReadAccess;
+import io.meshstreams.internal.streams.ContractEnforcingProcessor;
+import io.meshstreams.internal.streams.TopologyChecks;
+import io.meshstreams.product.DataProduct;
+import io.meshstreams.product.KeyDefinition;
+import io.meshstreams.product.OutputPort;
+import io.meshstreams.product.PortAddress;
+import io.meshstreams.registry.RegisteredSchema;
+import io.meshstreams.registry.RegistryNotFoundException;
+import io.meshstreams.registry.SchemaDefinition;
+import io.meshstreams.serde.AvroDeserializer;
+import io.meshstreams.serde.AvroSerde;
+import io.meshstreams.serde.AvroSerdeConfig;
+import io.meshstreams.serde.AvroSerializer;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.KeyValueMapper;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.TableJoined;
+import org.apache.kafka.streams.kstream.ValueJoiner;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Builds a Kafka Streams topology for one consuming domain that reads other domains' ports only under governance.
+ *
+ * <pre>{@code
+ * GovernedStreamsBuilder builder = GovernedStreamsBuilder.create(analytics, "enrichment");
+ * KStream<String, GenericRecord> orders = builder.stream("orders.order-events.placed.v1");
+ * KTable<String, GenericRecord> customers = builder.table("customers.customer-profiles.profiles.v1");
+ * KStream<String, GenericRecord> enriched = builder.join(orders, customers, OrderEnrichment::enrich,
+ *         PortJoined.as("orders-with-customers").withRekeyByField("customerId"));
+ * builder.to(enriched, analyticsProduct, "enriched-orders", PortProduced.as("publish-enriched"));
+ * try (GovernedTopology topology = builder.build()) {
+ *     KafkaStreams streams = topology.start();
+ * }
+ * }</pre>
+ *
+ * <p>What governance means here:
+ * <ol>
+ *   <li>Ports are read by address, never by raw topic. A port the domain holds no grant on fails while the topology is
+ *       being built ({@link AccessDeniedException}, naming the port, the missing grant and how to ask for it).</li>
+ *   <li>Every field classified above the grant's clearance is masked in the deserializer, before the record enters
+ *       the topology (its stores, changelogs, repartition topics and your code): hashed, redacted or dropped per
+ *       {@link io.meshstreams.governance.MaskingRules}. {@link #schema(String)} is the schema the topology sees.</li>
+ *   <li>Joins check co-partitioning from the topics' real partition counts while building, and repartition (or
+ *       refuse, per {@link PortJoined#coPartitioning()}) when the counts differ. {@link #build()} checks every join
+ *       again on the finished topology, including those written with plain Kafka Streams operators.</li>
+ *   <li>{@link #to} publishes on an output port of this domain with the same contract enforcement as a publisher:
+ *       schema, rules and quarantine, inside the topology. The output port's lineage (the ports it is derived from)
+ *       must be declared as the product's input ports, and is recorded in the catalog when the topology starts.</li>
+ *   <li>Processing is {@code exactly_once_v2}; records that cannot be decoded or that fail in a processor go to the
+ *       domain's dead-letter topic ({@code <domain>.dead-letter}) and processing continues.</li>
+ * </ol>
+ * <p>Plain Kafka Streams operators stay usable on everything this builder returns, and {@link #streamsBuilder()} is
+ * the underlying {@code StreamsBuilder}. Not thread-safe; build on one thread.
+ */
+public final class GovernedStreamsBuilder {
+    private static final long TIMEOUT_MS = 15_000;
+
+    /** A port this topology reads, as it entered. */
+    record Source(PortAddress port, int partitions, FieldMasker masker) {
+    }
+
+    /** An output port this topology publishes on, and the processor that guards it. */
+    record Output(PortAddress port, String processorName) {
+    }
+
+    private final MeshClient client;
+    private final String applicationName;
+    private final String applicationId;
+    private final StreamsBuilder streams = new StreamsBuilder();
+    private final Map<Object, Source> sourceOf = new IdentityHashMap<>();
+    private final Map<PortAddress, Source> sources = new LinkedHashMap<>();
+    private final List<Output> outputs = new ArrayList<>();
+    private final Map<String, GlobalTableCopy> globalCopies = new LinkedHashMap<>();
+    private final Set<String> joinNames = new LinkedHashSet<>();
+    private final Serde<GenericRecord> internalValueSerde;
+
+    private GovernedStreamsBuilder(MeshClient client, String applicationName) {
+        this.client = client;
+        this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
+        this.applicationId = client.domain() + "." + applicationName;
+        // Repartition topics and changelogs hold masked records: their schemas are registered under the internal
+        // topics' own subjects.
+        this.internalValueSerde = AvroSerde.generic(client.registry());
+    }
+
+    /**
+     * A builder for a topology of the client's domain. The application id (consumer group, internal topics, state
+     * directory) is {@code <domain>.<applicationName>}.
+     */
+    public static GovernedStreamsBuilder create(MeshClient client, String applicationName) {
+        return new GovernedStreamsBuilder(client, applicationName);
+    }
+
+    /** The underlying builder, for plain Kafka Streams sources and operators. */
+    public StreamsBuilder streamsBuilder() {
+        return streams;
+    }
+
+    /** {@code <domain>.<applicationName>}. */
+    public String applicationId() {
+        return applicationId;
+    }
+
+    // ---------------------------------------------------------------- sources
+
+    /** A port as a stream of masked records, named after the port. */
+    public KStream<String, GenericRecord> stream(String portAddress) {
+        PortAddress port = PortAddress.parse(portAddress);
+        return stream(port, PortConsumed.as(defaultName(port)));
+    }
+
+    /** A port as a stream of masked records. */
+    public KStream<String, GenericRecord> stream(PortAddress port, PortConsumed consumed) {
+        Source source = admit(port);
+        KStream<String, GenericRecord> stream = streams.stream(port.topic(),
+                Consumed.with(keySerde(source), maskedSerde(source)).withName(consumed.name()));
+        sourceOf.put(stream, source);
+        return stream;
+    }
+
+    /** A port as a table of masked records, in a versioned store, named after the port. */
+    public KTable<String, GenericRecord> table(String portAddress) {
+        PortAddress port = PortAddress.parse(portAddress);
+        return table(port, PortConsumed.as(defaultName(port)));
+    }
+
+    /**
+     * A port as a table of masked records. By default the store is versioned, so that a stream-table join looks up
+     * the table as it was at the stream record's time, and out-of-order records join with the right version.
+     */
+    public KTable<String, GenericRecord> table(PortAddress port, PortConsumed consumed) {
+        Source source = admit(port);
+        Serde<String> keys = keySerde(source);
+        Serde<GenericRecord> values = maskedSerde(source);
+        Materialized<String, GenericRecord, KeyValueStore<Bytes, byte[]>> store = consumed.versioned()
+                ? Materialized.<String, GenericRecord>as(Stores.persistentVersionedKeyValueStore(
+                        consumed.name() + "-store", consumed.historyRetention()))
+                : Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-store");
+        KTable<String, GenericRecord> table = streams.table(port.topic(),
+                Consumed.with(keys, values).withName(consumed.name()), store);
+        sourceOf.put(table, source);
+        return table;
+    }
+
+    /** A port as a global table of masked records, named after the port. */
+    public GlobalKTable<String, GenericRecord> globalTable(String portAddress) {
+        PortAddress port = PortAddress.parse(portAddress);
+        return globalTable(port, PortConsumed.as(defaultName(port)));
+    }
+
+    /**
+     * A port as a global table (every instance holds all of it) of masked records. Kafka Streams restores a global
+     * store from its source topic's raw bytes, so the port is first copied, masked, to a compacted topic of this
+     * application ({@code <application id>-<name>-masked}), and the global table is built from that copy: no clear
+     * classified value is ever stored by this application.
+     */
+    public GlobalKTable<String, GenericRecord> globalTable(PortAddress port, PortConsumed consumed) {
+        Source source = admit(port);
+        String copyTopic = applicationId + "-" + consumed.name() + "-masked";
+        streams.stream(port.topic(), Consumed.with(keySerde(source), maskedSerde(source)).withName(consumed.name()))
+                .to(copyTopic, Produced.with(Serdes.String(), internalValueSerde).withName(consumed.name() + "-mask"));
+        globalCopies.put(copyTopic, new GlobalTableCopy(copyTopic, source.partitions(), port));
+        return streams.globalTable(copyTopic, Consumed.with(Serdes.String(), internalValueSerde)
+                        .withName(consumed.name() + "-global"),
+                Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-global-store")
+                        .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+    }
+
+    /** The schema a port's records have in this topology: the port's schema with what this domain may not see masked. */
+    public Schema schema(String portAddress) {
+        return admit(PortAddress.parse(portAddress)).masker().maskedSchema();
+    }
+
+    private Source admit(PortAddress port) {
+        Source known = sources.get(port);
+        if (known != null) {
+            return known;
+        }
+        ProductCatalog.CatalogPort found = ReadAccess.find(client.catalog(), port);
+        String clearance = ReadAccess.clearance(client.domain(), found, client.maskingRules().scheme());
+        FieldMasker masker = FieldMasker.create(found.port(), clearance, client.maskingRules());
+        Source source = new Source(port, partitions(port.topic()), masker);
+        sources.put(port, source);
+        return source;
+    }
+
+    private Serde<GenericRecord> maskedSerde(Source source) {
+        // Kafka Streams gives a table's store the source's serde: records read back from the store's changelog are
+        // already masked, and are decoded with their own schema.
+        Deserializer<GenericRecord> decoder = new MaskingDeserializer(source.port().topic(),
+                new AvroDeserializer<GenericRecord>(client.registry(), source.masker().portSchema()),
+                new AvroDeserializer<GenericRecord>(client.registry()), source.masker());
+        return Serdes.serdeFrom(new AvroSerializer<>(client.registry()), decoder);
+    }
+
+    private Serde<String> keySerde(Source source) {
+        OutputPort port = ReadAccess.find(client.catalog(), source.port()).port();
+        boolean keyMasked = source.masker().maskedFields().stream().anyMatch(f -> f.path().equals(port.key().field()));
+        return keyMasked ? Serdes.serdeFrom(Serdes.String().serializer(), new MaskingKeyDeserializer(source.port().topic(), source.masker()))
+                : Serdes.String();
+    }
+
+    // ---------------------------------------------------------------- joins
+
+    /**
+     * Stream-table join: each stream record joins with the table's value for its key (at the record's time, for a
+     * versioned table). With {@link PortJoined#withRekey}, the stream is re-keyed first and repartitioned to the
+     * table's partition count; without, differing partition counts are repartitioned or refused.
+     */
+    public KStream<String, GenericRecord> join(KStream<String, GenericRecord> stream, KTable<String, GenericRecord> table,
+                                               ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                               PortJoined joined) {
+        return streamTableJoin(stream, table, joiner, joined, false);
+    }
+
+    /** Stream-table left join: stream records without a table value join with null. */
+    public KStream<String, GenericRecord> leftJoin(KStream<String, GenericRecord> stream,
+                                                   KTable<String, GenericRecord> table,
+                                                   ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                                   PortJoined joined) {
+        return streamTableJoin(stream, table, joiner, joined, true);
+    }
+
+    private KStream<String, GenericRecord> streamTableJoin(KStream<String, GenericRecord> stream,
+                                                           KTable<String, GenericRecord> table,
+                                                           ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                                           PortJoined joined, boolean left) {
+        registerJoin(joined);
+        Source tableSource = sourceOf.get(table);
+        KStream<String, GenericRecord> aligned = align(stream, tableSource, joined);
+        Joined<String, GenericRecord, GenericRecord> spec = Joined.with(Serdes.String(), internalValueSerde,
+                internalValueSerde, joined.name());
+        KStream<String, GenericRecord> result = left ? aligned.leftJoin(table, joiner, spec) : aligned.join(table, joiner, spec);
+        return result;
+    }
+
+    /** Stream-stream join within a time window. The left stream is aligned to the right one's partitioning. */
+    public KStream<String, GenericRecord> join(KStream<String, GenericRecord> left, KStream<String, GenericRecord> right,
+                                               ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                               JoinWindows windows, PortJoined joined) {
+        registerJoin(joined);
+        KStream<String, GenericRecord> aligned = align(left, sourceOf.get(right), joined);
+        return aligned.join(right, joiner, windows, StreamJoined.with(Serdes.String(), internalValueSerde,
+                internalValueSerde).withName(joined.name()).withStoreName(joined.name() + "-store"));
+    }
+
+    /** Table-table join on the tables' keys; the left table is repartitioned if the partition counts differ. */
+    public KTable<String, GenericRecord> join(KTable<String, GenericRecord> left, KTable<String, GenericRecord> right,
+                                              ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                              PortJoined joined) {
+        registerJoin(joined);
+        Source leftSource = sourceOf.get(left);
+        Source rightSource = sourceOf.get(right);
+        KTable<String, GenericRecord> aligned = left;
+        if (leftSource != null && rightSource != null && leftSource.partitions() != rightSource.partitions()) {
+            refuseIfAsked(joined, leftSource, rightSource);
+            aligned = left.toStream(Named.as(joined.name() + "-to-stream"))
+                    .repartition(repartitioned(joined.name() + "-left", rightSource.partitions()))
+                    .toTable(Named.as(joined.name() + "-to-table"),
+                            Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-left-store")
+                                    .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+        }
+        return aligned.join(right, joiner, Named.as(joined.name()),
+                Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
+                        .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+    }
+
+    /**
+     * Foreign-key table-table join: each left row joins with the right row whose key {@code foreignKey} extracts.
+     * Kafka Streams routes the lookups itself, so the partition counts need not match.
+     */
+    public KTable<String, GenericRecord> join(KTable<String, GenericRecord> left, KTable<String, GenericRecord> right,
+                                              Function<GenericRecord, String> foreignKey,
+                                              ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                              PortJoined joined) {
+        registerJoin(joined);
+        return left.join(right, foreignKey, joiner, TableJoined.as(joined.name()),
+                Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
+                        .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+    }
+
+    private void registerJoin(PortJoined joined) {
+        if (!joinNames.add(joined.name())) {
+            throw new IllegalArgumentException("Two joins are named '" + joined.name() + "'; join names name internal"
+                    + " topics and stores, so each join needs its own");
+        }
+    }
+
+    /** Re-keys and/or repartitions a stream so that it is co-partitioned with {@code other}. */
+    private KStream<String, GenericRecord> align(KStream<String, GenericRecord> stream, @Nullable Source other,
+                                                 PortJoined joined) {
+        Source own = sourceOf.get(stream);
+        KeyValueMapper<String, GenericRecord, String> rekey = joined.rekey();
+        if (rekey != null) {
+            KStream<String, GenericRecord> rekeyed = stream.selectKey(rekey, Named.as(joined.name() + "-rekey"));
+            // Repartition explicitly, to the other side's count when known, so that the topic has a stable name.
+            return rekeyed.repartition(other == null
+                    ? Repartitioned.<String, GenericRecord>as(joined.name() + "-rekey")
+                            .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde)
+                    : repartitioned(joined.name() + "-rekey", other.partitions()));
+        }
+        if (own != null && other != null && own.partitions() != other.partitions()) {
+            refuseIfAsked(joined, own, other);
+            return stream.repartition(repartitioned(joined.name() + "-left", other.partitions()));
+        }
+        return stream;
+    }
+
+    private void refuseIfAsked(PortJoined joined, Source left, Source right) {
+        if (joined.coPartitioning() == CoPartitioning.REFUSE) {
+            throw new CoPartitioningException(TopologyChecks.notCoPartitioned("Join '" + joined.name() + "'",
+                    Map.of(left.port().topic(), left.partitions(), right.port().topic(), right.partitions())));
+        }
+    }
+
+    private Repartitioned<String, GenericRecord> repartitioned(String name, int partitions) {
+        return Repartitioned.<String, GenericRecord>as(name)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(internalValueSerde)
+                .withNumberOfPartitions(partitions);
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /**
+     * Publishes a stream on an output port of this domain, holding every record to the port's contract (key, schema,
+     * rules) as a {@link io.meshstreams.publish.PortPublisher} does: keepers go to the port with the contract headers,
+     * breakers to the port's quarantine topic with the violations (or, for a port that rejects, to the dead-letter
+     * topic). Records are keyed on the port by the port's key field, whatever their key in the topology (after a
+     * join it is often the join's key). The product must be provisioned, and must declare as input ports every port
+     * this output derives from.
+     */
+    public void to(KStream<String, ? extends GenericRecord> stream, DataProduct product, String portName,
+                   PortProduced produced) {
+        OutputPort port = product.outputPort(portName);
+        PortAddress address = product.address(port);
+        if (!product.domain().equals(client.domain())) {
+            throw new AccessDeniedException(client.domain(), address, "Domain '" + client.domain() + "' cannot publish on "
+                    + address + ": the port belongs to domain '" + product.domain() + "'. A topology publishes on its"
+                    + " own domain's ports.");
+        }
+        RegisteredSchema registered;
+        try {
+            registered = client.registry().lookUp(address.valueSubject(), SchemaDefinition.avro(port.valueSchema()));
+        } catch (RegistryNotFoundException e) {
+            throw new MeshException("Output port " + address + " is not provisioned: its schema is not registered under "
+                    + address.valueSubject() + ". Provision " + product.id() + " first.", e);
+        }
+        @SuppressWarnings("unchecked")
+        KStream<String, GenericRecord> records = (KStream<String, GenericRecord>) stream;
+        String processor = produced.name();
+        Serializer<Object> keySerializer = port.key().format() == KeyDefinition.Format.AVRO
+                ? new AvroSerializer<>(client.registry(), Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false), true)
+                : null;
+        records.process(() -> new ContractEnforcingProcessor(address, port, client.domain(), registered.id(),
+                        registered.version(), keySerializer, client.meterRegistry(), applicationId), Named.as(processor))
+                .to(ContractEnforcingProcessor.router(address), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(processor + "-sink"));
+        outputs.add(new Output(address, processor));
+        declaredInputs.put(address, product.inputPorts().stream().map(input -> input.port()).toList());
+    }
+
+    private final Map<PortAddress, List<PortAddress>> declaredInputs = new LinkedHashMap<>();
+
+    // ---------------------------------------------------------------- build
+
+    /**
+     * The topology, checked: co-partitioning of every join (from the real partition counts), and the lineage of every
+     * output port against the input ports its product declares.
+     *
+     * @throws CoPartitioningException if a join's inputs are not co-partitioned and nothing repartitions them
+     * @throws MeshException           if an output port derives from ports its product does not declare as inputs
+     */
+    public GovernedTopology build() {
+        var topology = streams.build();
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        sources.values().forEach(source -> partitions.put(source.port().topic(), source.partitions()));
+        TopologyChecks.requireCoPartitioned(topology.describe(), partitions, this::partitions);
+        Map<PortAddress, Set<PortAddress>> lineage = TopologyChecks.lineage(topology.describe(),
+                outputs.stream().collect(java.util.stream.Collectors.toMap(Output::processorName, Output::port,
+                        (a, b) -> a, LinkedHashMap::new)), globalCopies);
+        lineage.forEach((output, inputs) -> {
+            List<PortAddress> declared = declaredInputs.getOrDefault(output, List.of());
+            List<PortAddress> undeclared = inputs.stream().filter(input -> !declared.contains(input)).toList();
+            if (!undeclared.isEmpty()) {
+                throw new MeshException("Output port " + output + " is derived from " + undeclared + ", which its product"
+                        + " does not declare as input ports. Lineage is part of the contract: add to the product's"
+                        + " data-product.yaml\n    inputPorts:\n" + undeclared.stream().map(p -> "      - port: " + p
+                        + "\n        purpose: <why>").collect(java.util.stream.Collectors.joining("\n"))
+                        + "\nand provision it again.");
+            }
+        });
+        return new GovernedTopology(topology, client, applicationId, lineage, globalCopies.values(),
+                ClientConfigs.kafkaOnly(client.config()));
+    }
+
+    private int partitions(String topic) {
+        try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(client.config()))) {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic);
+            return description.partitions().size();
+        } catch (ExecutionException e) {
+            throw new MeshException("Cannot read the partition count of " + topic + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeshException("Interrupted while reading the partition count of " + topic, e);
+        } catch (TimeoutException e) {
+            throw new MeshException("Kafka did not answer within " + TIMEOUT_MS / 1000 + " s while reading the partition"
+                    + " count of " + topic, e);
+        }
+    }
+
+    private static String defaultName(PortAddress port) {
+        return port.domain() + "-" + port.product() + "-" + port.port() + "-v" + port.majorVersion();
+    }
+
+    /** A port copied, masked, to a compacted topic of the application, for a global table. */
+    public record GlobalTableCopy(String topic, int partitions, PortAddress port) {
+    }
+}

@@ -1,0 +1,129 @@
+package io.meshstreams.streams;
+
+import io.meshstreams.MeshClient;
+import io.meshstreams.MeshException;
+import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.product.PortAddress;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A checked governed topology with its Kafka Streams configuration and lineage. {@link #start()} prepares what the
+ * topology needs (the dead-letter topic, masked copies for global tables), records the lineage in the catalog and
+ * starts Kafka Streams.
+ */
+public final class GovernedTopology {
+    private final Topology topology;
+    private final MeshClient client;
+    private final String applicationId;
+    private final Map<PortAddress, Set<PortAddress>> lineage;
+    private final List<GovernedStreamsBuilder.GlobalTableCopy> globalCopies;
+    private final Map<String, Object> kafkaConfig;
+
+    GovernedTopology(Topology topology, MeshClient client, String applicationId,
+                     Map<PortAddress, Set<PortAddress>> lineage,
+                     Collection<GovernedStreamsBuilder.GlobalTableCopy> globalCopies, Map<String, Object> kafkaConfig) {
+        this.topology = topology;
+        this.client = client;
+        this.applicationId = applicationId;
+        this.lineage = Map.copyOf(lineage);
+        this.globalCopies = List.copyOf(globalCopies);
+        this.kafkaConfig = kafkaConfig;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /** Each output port with the ports it is derived from. */
+    public Map<PortAddress, Set<PortAddress>> lineage() {
+        return lineage;
+    }
+
+    /** The domain's dead-letter topic: undecodable records and records that fail in a processor go there. */
+    public String deadLetterTopic() {
+        return client.domain() + ".dead-letter";
+    }
+
+    /**
+     * The Kafka Streams configuration: the client's Kafka settings, {@code application.id}, {@code exactly_once_v2},
+     * log-and-continue handlers that send failures to the dead-letter topic, then the overrides.
+     */
+    public Properties streamsConfig(Map<String, ?> overrides) {
+        Properties properties = new Properties();
+        properties.putAll(kafkaConfig);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class);
+        properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
+        properties.putAll(overrides);
+        return properties;
+    }
+
+    /** Prepares, records lineage and starts Kafka Streams with {@link #streamsConfig(Map)} and no overrides. */
+    public KafkaStreams start() {
+        return start(Map.of());
+    }
+
+    /** Prepares, records lineage and starts Kafka Streams; the caller closes the returned instance. */
+    public KafkaStreams start(Map<String, ?> overrides) {
+        prepareTopics();
+        ProductCatalog catalog = client.catalog();
+        lineage.forEach((output, inputs) ->
+                catalog.publishLineage(new ProductCatalog.Lineage(output, new ArrayList<>(inputs), applicationId)));
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(overrides));
+        streams.start();
+        return streams;
+    }
+
+    private void prepareTopics() {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(deadLetterTopic(), Optional.of(1), Optional.empty()));
+        for (GovernedStreamsBuilder.GlobalTableCopy copy : globalCopies) {
+            topics.add(new NewTopic(copy.topic(), Optional.of(copy.partitions()), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        }
+        try (Admin admin = Admin.create(kafkaConfig)) {
+            for (NewTopic topic : topics) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(15, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new MeshException("Cannot create topic " + topic.name() + " for " + applicationId + ": "
+                                + e.getCause(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeshException("Interrupted while preparing the topics of " + applicationId, e);
+        } catch (TimeoutException e) {
+            throw new MeshException("Kafka did not answer while preparing the topics of " + applicationId, e);
+        }
+    }
+}

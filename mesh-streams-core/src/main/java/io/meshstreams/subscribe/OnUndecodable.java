@@ -1,0 +1,15 @@
+package io.meshstreams.subscribe;
+
+/**
+ * What a subscriber does with a record it cannot decode (wrong magic byte, unknown schema id, corrupt bytes): never
+ * crash the loop, never lose it silently.
+ */
+public enum OnUndecodable {
+    /** Log it with topic, partition, offset and the reason; count it; go on. */
+    SKIP,
+    /**
+     * Copy its bytes and headers to the subscriber's dead-letter topic, with headers saying where it came from and
+     * why it failed; count it; go on. Offsets are committed only after the copy is acknowledged.
+     */
+    DEAD_LETTER
+}

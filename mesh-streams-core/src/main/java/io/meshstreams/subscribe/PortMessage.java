@@ -1,0 +1,28 @@
+package io.meshstreams.subscribe;
+
+import io.meshstreams.publish.ContractHeader;
+
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
+
+import java.util.Optional;
+
+/**
+ * A record read from a port, decoded with the port's contract schema.
+ *
+ * @param key       the key as text (ports' keys are strings, or Avro primitives rendered as text), or null
+ * @param value     the decoded value
+ * @param headers   the record's headers: the contract header {@code mesh}, a {@code traceparent}, ...
+ * @param topic     the port's topic
+ * @param partition its partition
+ * @param offset    its offset
+ * @param timestamp its timestamp, epoch milliseconds
+ */
+public record PortMessage<V>(@Nullable String key, V value, Headers headers, String topic, int partition, long offset,
+                             long timestamp) {
+
+    /** The contract the record was published under, from its {@code mesh} header; empty if it has none. */
+    public Optional<ContractHeader> contract() {
+        return ContractHeader.of(headers);
+    }
+}

@@ -1,0 +1,46 @@
+package io.meshstreams.subscribe;
+
+import io.meshstreams.product.PortAddress;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Reads another domain's output port under a grant, decoding each record with the port's contract schema (records
+ * written with older compatible schemas are resolved to it).
+ *
+ * <pre>{@code
+ * try (PortSubscriber<GenericRecord> orders = client.subscriber(PortAddress.parse("orders.order-events.placed.v1"),
+ *         SubscriberOptions.named("revenue"))) {
+ *     while (running) {
+ *         orders.poll(Duration.ofSeconds(1), message -> revenue.add(message.value()));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <ol>
+ *   <li>Creating a subscriber fails with an {@code AccessDeniedException} unless the consumer domain holds a grant
+ *       on the port (or owns it).</li>
+ *   <li>A record that cannot be decoded never reaches the handler and never stops the loop: it is skipped or
+ *       dead-lettered per {@link SubscriberOptions#onUndecodable()}, and counted.</li>
+ *   <li>At least once: offsets are committed after the handler returned for every record of a poll. An exception
+ *       from the handler propagates and the records from the failing one on are read again.</li>
+ *   <li>Not thread-safe, like a {@code KafkaConsumer}: one thread polls. The creator closes it.</li>
+ * </ol>
+ */
+public interface PortSubscriber<V> extends AutoCloseable {
+
+    PortAddress port();
+
+    /**
+     * Polls once, hands every decodable record to the handler in order, deals with undecodable ones, and commits.
+     *
+     * @return the number of records handed to the handler
+     */
+    int poll(Duration timeout, Consumer<PortMessage<V>> handler);
+
+    SubscriberStats stats();
+
+    @Override
+    void close();
+}

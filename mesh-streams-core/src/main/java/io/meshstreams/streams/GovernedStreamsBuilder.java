@@ -157,12 +157,26 @@ public final class GovernedStreamsBuilder {
 
     /** A port as a stream of masked records. */
     public KStream<String, GenericRecord> stream(PortAddress port, PortConsumed consumed) {
-        Source source = admit(port);
-        KStream<String, GenericRecord> stream = streams.stream(port.topic(),
-                Consumed.with(keySerde(source), maskedSerde(source)).withName(consumed.name()));
+        return source(admit(port), consumed.name());
+    }
+
+    /**
+     * The one source of a port in this topology (Kafka Streams allows one source per topic): a stream of masked
+     * records, from which the port's table and global table derive too.
+     */
+    private KStream<String, GenericRecord> source(Source source, String name) {
+        KStream<String, GenericRecord> existing = streamOf.get(source.port());
+        if (existing != null) {
+            return existing;
+        }
+        KStream<String, GenericRecord> stream = streams.stream(source.port().topic(),
+                Consumed.with(keySerde(source), maskedSerde(source)).withName(name));
         sourceOf.put(stream, source);
+        streamOf.put(source.port(), stream);
         return stream;
     }
+
+    private final Map<PortAddress, KStream<String, GenericRecord>> streamOf = new LinkedHashMap<>();
 
     /** A port as a table of masked records, in a versioned store, named after the port. */
     public KTable<String, GenericRecord> table(String portAddress) {
@@ -176,14 +190,14 @@ public final class GovernedStreamsBuilder {
      */
     public KTable<String, GenericRecord> table(PortAddress port, PortConsumed consumed) {
         Source source = admit(port);
-        Serde<String> keys = keySerde(source);
-        Serde<GenericRecord> values = maskedSerde(source);
         Materialized<String, GenericRecord, KeyValueStore<Bytes, byte[]>> store = consumed.versioned()
                 ? Materialized.<String, GenericRecord>as(Stores.persistentVersionedKeyValueStore(
                         consumed.name() + "-store", consumed.historyRetention()))
                 : Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-store");
-        KTable<String, GenericRecord> table = streams.table(port.topic(),
-                Consumed.with(keys, values).withName(consumed.name()), store);
+        // The store (and its changelog) holds masked records, read back with their own schema.
+        KTable<String, GenericRecord> table = source(source, consumed.name())
+                .toTable(Named.as(consumed.name() + "-table"),
+                        store.withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
         sourceOf.put(table, source);
         return table;
     }
@@ -199,11 +213,16 @@ public final class GovernedStreamsBuilder {
      * store from its source topic's raw bytes, so the port is first copied, masked, to a compacted topic of this
      * application ({@code <application id>-<name>-masked}), and the global table is built from that copy: no clear
      * classified value is ever stored by this application.
+     *
+     * <p>The copy is written by this application itself, so on its very first start the global table fills while
+     * stream records are already being processed: a stream record that arrives before its match has been copied does
+     * not find it. Later starts restore the complete copy before processing. Where every early record must join,
+     * prefer {@link #table} with a stream-table {@link #join}.
      */
     public GlobalKTable<String, GenericRecord> globalTable(PortAddress port, PortConsumed consumed) {
         Source source = admit(port);
         String copyTopic = applicationId + "-" + consumed.name() + "-masked";
-        streams.stream(port.topic(), Consumed.with(keySerde(source), maskedSerde(source)).withName(consumed.name()))
+        source(source, consumed.name())
                 .to(copyTopic, Produced.with(Serdes.String(), internalValueSerde).withName(consumed.name() + "-mask"));
         globalCopies.put(copyTopic, new GlobalTableCopy(copyTopic, source.partitions(), port));
         return streams.globalTable(copyTopic, Consumed.with(Serdes.String(), internalValueSerde)

@@ -1,0 +1,202 @@
+package io.meshstreams.cli;
+
+import io.meshstreams.MeshClient;
+import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.product.DataProduct;
+import io.meshstreams.product.DataProductDescriptor;
+import io.meshstreams.product.InvalidDataProductException;
+import io.meshstreams.product.OutputPort;
+import io.meshstreams.provision.PlannedChange;
+import io.meshstreams.provision.ProvisioningPlan;
+import io.meshstreams.provision.ProvisioningRefusedException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The commands a CI job runs on data products: {@code validate} (offline), {@code plan} and {@code apply} (against a
+ * cluster and registry), and {@code catalog} (what the mesh has). Exit codes: 0 fine, 1 invalid or failed, 2 the plan
+ * is refused or (with {@code --fail-on-drift}) drifted.
+ */
+final class ProductCommands {
+    private ProductCommands() {
+    }
+
+    /** Where the cluster and registry are. */
+    static final class Servers {
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", required = true,
+                defaultValue = "${env:BOOTSTRAP_SERVERS:-localhost:9092}",
+                description = "Kafka (default: $BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+        String bootstrapServers;
+
+        @Option(names = "--schema-registry-url", paramLabel = "URL", required = true,
+                defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+                description = "The schema registry (default: $SCHEMA_REGISTRY_URL or ${DEFAULT-VALUE}).")
+        String schemaRegistryUrl;
+
+        @Option(names = "--config", paramLabel = "KEY=VALUE", description = "More client settings (security, ...).")
+        Map<String, String> extra = new HashMap<>();
+
+        Map<String, Object> config(String domain) {
+            Map<String, Object> config = new HashMap<>(extra);
+            config.put("bootstrap.servers", bootstrapServers);
+            config.put("schema.registry.url", schemaRegistryUrl);
+            config.put("mesh.domain", domain);
+            return config;
+        }
+    }
+
+    /** Loads descriptors, printing every problem of every file; null if any is invalid. */
+    static List<DataProduct> load(List<Path> files, PrintWriter err) {
+        List<DataProduct> products = new ArrayList<>();
+        boolean valid = true;
+        for (Path file : files) {
+            try {
+                products.add(DataProductDescriptor.load(file));
+            } catch (InvalidDataProductException e) {
+                err.println(e.getMessage());
+                valid = false;
+            }
+        }
+        return valid ? products : null;
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Checks data-product.yaml files offline: names, schemas, keys, rules (compiled), "
+                    + "classifications, grants. Prints every problem with its path and fix; exit code 1 if any.")
+    static final class Validate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "data-product.yaml files")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<DataProduct> products = load(files, spec.commandLine().getErr());
+            if (products == null) {
+                return 1;
+            }
+            for (DataProduct product : products) {
+                out.println(product.id() + ": valid (" + product.outputPorts().size() + " output port(s): "
+                        + product.outputPorts().stream().map(p -> product.address(p).topic()).toList() + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Shows what provisioning data-product.yaml files would change on a cluster; changes nothing. "
+                    + "Exit code 2 if the plan is refused (e.g. an incompatible schema) or, with --fail-on-drift, drifted.")
+    static final class Plan implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Servers servers;
+
+        @Option(names = "--fail-on-drift", description = "Exit with 2 when the cluster has drifted from a product.")
+        boolean failOnDrift;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "data-product.yaml files")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<DataProduct> products = load(files, spec.commandLine().getErr());
+            if (products == null) {
+                return 1;
+            }
+            int exit = 0;
+            for (DataProduct product : products) {
+                try (MeshClient client = MeshClient.create(servers.config(product.domain()))) {
+                    ProvisioningPlan plan = client.plan(product);
+                    out.println(plan.describe());
+                    if (plan.isRefused()
+                            || (failOnDrift && !plan.changes(PlannedChange.Action.DRIFT).isEmpty())) {
+                        exit = 2;
+                    }
+                }
+            }
+            return exit;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Provisions data-product.yaml files: topics, quarantine topics, schemas, compatibility, "
+                    + "catalog entries. Idempotent; refuses incompatible schema changes (exit code 2) and changes nothing then.")
+    static final class Apply implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Servers servers;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "data-product.yaml files")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<DataProduct> products = load(files, spec.commandLine().getErr());
+            if (products == null) {
+                return 1;
+            }
+            for (DataProduct product : products) {
+                try (MeshClient client = MeshClient.create(servers.config(product.domain()))) {
+                    out.println(client.provision(product).describe());
+                } catch (ProvisioningRefusedException e) {
+                    spec.commandLine().getErr().println(e.getMessage());
+                    return 2;
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "catalog", mixinStandardHelpOptions = true,
+            description = "Lists the mesh's data products: ports, owners, grants and lineage.")
+    static final class Catalog implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Servers servers;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (ProductCatalog catalog = ProductCatalog.create(servers.config("catalog"))) {
+                List<DataProduct> products = catalog.products();
+                if (products.isEmpty()) {
+                    out.println("The catalog (" + catalog.topic() + ") has no products yet.");
+                }
+                for (DataProduct product : products) {
+                    out.println(product.id() + "  (owner: " + product.owner() + ")");
+                    for (OutputPort port : product.outputPorts()) {
+                        var address = product.address(port);
+                        out.println("  " + address.topic() + "  " + port.valueSchema().getFullName()
+                                + (port.grants().isEmpty() ? "" : "  grants: " + port.grants().stream()
+                                .map(g -> g.domain() + " (" + g.clearance() + ")").toList())
+                                + catalog.lineage(address).map(l -> "  from: " + l.inputs()).orElse(""));
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+}

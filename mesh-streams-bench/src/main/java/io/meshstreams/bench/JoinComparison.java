@@ -100,10 +100,12 @@ public final class JoinComparison {
 
     public static void main(String[] args) {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        new JoinComparison(records, 3, System.out).run(BenchEnvironment.of(null, null));
+        try (BenchEnvironment environment = BenchEnvironment.of(null, null)) {
+            new JoinComparison(records, 3, System.out).run(environment);
+        }
     }
 
-    public PublishComparison.Ratio run(BenchEnvironment environment) {
+    public AlternatingRounds.Ratio run(BenchEnvironment environment) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         DataProduct customers = DataProduct.builder("customers", "bench-profiles-" + suffix).owner("bench")
                 .outputPort(OutputPort.builder("profiles", 1).valueSchema(CUSTOMER).keyField("customerId").partitions(3)
@@ -146,32 +148,18 @@ public final class JoinComparison {
                     CUSTOMERS, rounds, environment.describe());
             load(customerDomain, customers, orderDomain, orders);
 
-            List<Double> meshRates = new ArrayList<>();
-            List<Double> plainRates = new ArrayList<>();
-            int round = 0;
-            // a warm-up round per side (not counted), then alternating rounds
-            timed(admin, output.topic(), "warm-up", governed(analyticsDomain, analytics, orderPort, customerPort,
-                    "bench-mesh-warmup-" + suffix), environment, stateRoot);
-            timed(admin, plainOutput, "warm-up", plain(analyticsDomain, orderPort, customerPort, plainOutput), environment,
-                    stateRoot);
-            for (; round < rounds; round++) {
-                boolean plainFirst = round % 2 == 0;
-                for (int side = 0; side < 2; side++) {
-                    boolean isPlain = (side == 0) == plainFirst;
-                    String id = (isPlain ? "bench-plain-" : "bench-mesh-") + round + "-" + suffix;
-                    double rate = isPlain
-                            ? timed(admin, plainOutput, id, plain(analyticsDomain, orderPort, customerPort, plainOutput),
-                                    environment, stateRoot)
-                            : timed(admin, output.topic(), id, governed(analyticsDomain, analytics, orderPort, customerPort,
-                                    id), environment, stateRoot);
-                    (isPlain ? plainRates : meshRates).add(rate);
-                    out.printf("  round %d %-5s %,12.0f rec/s%n", round + 1, isPlain ? "plain" : "mesh", rate);
-                }
-            }
-            PublishComparison.Ratio ratio = new PublishComparison.Ratio(PublishComparison.median(meshRates),
-                    PublishComparison.median(plainRates));
-            out.printf("join ratio: %.2f (mesh %.0f rec/s, plain %.0f rec/s)%n", ratio.ratio(), ratio.mesh(), ratio.plain());
-            return ratio;
+            // one warm-up round per side (not counted), then alternating rounds, each a fresh application
+            return AlternatingRounds.run("join", rounds, 1,
+                    round -> {
+                        String id = "bench-plain-" + round + "-" + suffix;
+                        return timed(plainOutput, id, plain(analyticsDomain, orderPort, customerPort, plainOutput),
+                                environment, stateRoot);
+                    },
+                    round -> {
+                        String id = "bench-mesh-" + round + "-" + suffix;
+                        return timed(output.topic(), id, governed(analyticsDomain, analytics, orderPort, customerPort, id),
+                                environment, stateRoot);
+                    }, out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -257,7 +245,7 @@ public final class JoinComparison {
     }
 
     /** Runs one application to completion and returns orders/s from RUNNING to its last committed output. */
-    private double timed(@SuppressWarnings("unused") Admin admin, String outputTopic, String application, Job job, BenchEnvironment environment,
+    private double timed(String outputTopic, String application, Job job, BenchEnvironment environment,
                          Path stateRoot) {
         Map<TopicPartition, Long> start = endOffsets(environment, outputTopic);
         Properties properties = new Properties();

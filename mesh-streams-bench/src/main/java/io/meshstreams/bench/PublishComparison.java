@@ -18,7 +18,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +60,13 @@ public final class PublishComparison {
 
     public static void main(String[] args) {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        new PublishComparison(records, 3, System.out).run(BenchEnvironment.of(null, null));
+        try (BenchEnvironment environment = BenchEnvironment.of(null, null)) {
+            new PublishComparison(records, 3, System.out).run(environment);
+        }
     }
 
     /** Runs the comparison and prints its lines; returns mesh throughput / plain throughput. */
-    public Ratio run(BenchEnvironment environment) {
+    public AlternatingRounds.Ratio run(BenchEnvironment environment) {
         int partitions = 6;
         String name = "publish-" + UUID.randomUUID().toString().substring(0, 8);
         DataProduct product = BenchOrders.product(name, partitions);
@@ -102,28 +103,17 @@ public final class PublishComparison {
                 IntConsumer meshRound = n -> timedRound(n, (i, done) -> publisher.publish(PortRecord.of(orders[i]),
                         (result, e) -> done.accept(e != null ? e : result.isPublished() ? null
                                 : new IllegalStateException("benchmark record quarantined: " + result.violations()))));
-                // warm-up, not counted: both sides run until the JIT has compiled their paths
-                for (int i = 0; i < 2; i++) {
+                // two warm-up rounds per side, so that the JIT has compiled both paths before anything counts
+                AlternatingRounds.Ratio ratio = AlternatingRounds.run("publish", rounds, 2, round -> {
                     plainRound.accept(records);
+                    return lastRate;
+                }, round -> {
                     meshRound.accept(records);
-                }
-                List<Double> plainRates = new ArrayList<>();
-                List<Double> meshRates = new ArrayList<>();
-                for (int round = 0; round < rounds; round++) {
-                    boolean plainFirst = round % 2 == 0;
-                    for (int side = 0; side < 2; side++) {
-                        boolean isPlain = (side == 0) == plainFirst;
-                        (isPlain ? plainRound : meshRound).accept(records);
-                        (isPlain ? plainRates : meshRates).add(lastRate);
-                        out.printf("  round %d %-5s %,12.0f rec/s%n", round + 1, isPlain ? "plain" : "mesh", lastRate);
-                    }
-                }
+                    return lastRate;
+                }, out);
                 if (publisher.stats().quarantined() + publisher.stats().failed() > 0) {
                     throw new IllegalStateException("benchmark records did not all reach the port: " + publisher.stats());
                 }
-                Ratio ratio = new Ratio(median(meshRates), median(plainRates));
-                out.printf("publish ratio: %.2f (mesh %.0f rec/s, plain %.0f rec/s)%n", ratio.ratio(), ratio.mesh(),
-                        ratio.plain());
                 return ratio;
             }
         } catch (InterruptedException e) {
@@ -131,13 +121,6 @@ public final class PublishComparison {
             throw new IllegalStateException("interrupted", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not set up the benchmark: " + e.getMessage(), e);
-        }
-    }
-
-    /** mesh rec/s, plain rec/s and their ratio. */
-    public record Ratio(double mesh, double plain) {
-        public double ratio() {
-            return mesh / plain;
         }
     }
 
@@ -175,12 +158,5 @@ public final class PublishComparison {
             throw new IllegalStateException("a benchmark record failed: " + failure.get(), failure.get());
         }
         lastRate = n / (elapsed / 1e9);
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(Double::compare);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }

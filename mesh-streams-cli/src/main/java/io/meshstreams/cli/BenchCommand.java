@@ -6,11 +6,12 @@ import io.meshstreams.bench.PublishComparison;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
 
 /** {@code mesh bench}: end-to-end comparisons of mesh-streams with plain Kafka, in one run on the same broker. */
 @Command(name = "bench",
@@ -38,6 +39,14 @@ final class BenchCommand {
             }
             return BenchEnvironment.of(bootstrapServers, schemaRegistryUrl);
         }
+
+        /** Runs a benchmark in its environment, printing to standard output as it goes. */
+        void run(BiConsumer<PrintStream, BenchEnvironment> benchmark) {
+            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+            try (BenchEnvironment environment = environment()) {
+                benchmark.accept(out, environment);
+            }
+        }
     }
 
     @Command(name = "publish", mixinStandardHelpOptions = true,
@@ -45,9 +54,6 @@ final class BenchCommand {
                 "against a plain KafkaProducer with the Avro serializer, same producer settings, alternating rounds.",
                 "Last line: publish ratio: R (mesh X rec/s, plain Y rec/s)"})
     static final class Publish implements Runnable {
-        @Spec
-        CommandSpec spec;
-
         @picocli.CommandLine.Mixin
         Target target;
 
@@ -61,11 +67,7 @@ final class BenchCommand {
 
         @Override
         public void run() {
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                    StandardCharsets.UTF_8);
-            try (BenchEnvironment environment = target.environment()) {
-                new PublishComparison(records, rounds, out).run(environment);
-            }
+            target.run((out, environment) -> new PublishComparison(records, rounds, out).run(environment));
         }
     }
 
@@ -87,11 +89,7 @@ final class BenchCommand {
 
         @Override
         public void run() {
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                    StandardCharsets.UTF_8);
-            try (BenchEnvironment environment = target.environment()) {
-                new JoinComparison(records, rounds, out).run(environment);
-            }
+            target.run((out, environment) -> new JoinComparison(records, rounds, out).run(environment));
         }
     }
 }

@@ -58,6 +58,27 @@ final class ProductCommands {
         }
     }
 
+    /** Something done with one product through a client of its own domain; returns an exit code. */
+    @FunctionalInterface
+    interface ProductAction {
+        int run(DataProduct product, MeshClient client);
+    }
+
+    /** Loads the files (exit 1 if any is invalid), then runs the action on each product; the worst exit code wins. */
+    static int forEachProduct(List<Path> files, Servers servers, PrintWriter err, ProductAction action) {
+        List<DataProduct> products = load(files, err);
+        if (products == null) {
+            return 1;
+        }
+        int exit = 0;
+        for (DataProduct product : products) {
+            try (MeshClient client = MeshClient.create(servers.config(product.domain()))) {
+                exit = Math.max(exit, action.run(product, client));
+            }
+        }
+        return exit;
+    }
+
     /** Loads descriptors, printing every problem of every file; null if any is invalid. */
     static List<DataProduct> load(List<Path> files, PrintWriter err) {
         List<DataProduct> products = new ArrayList<>();
@@ -117,22 +138,12 @@ final class ProductCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            List<DataProduct> products = load(files, spec.commandLine().getErr());
-            if (products == null) {
-                return 1;
-            }
-            int exit = 0;
-            for (DataProduct product : products) {
-                try (MeshClient client = MeshClient.create(servers.config(product.domain()))) {
-                    ProvisioningPlan plan = client.plan(product);
-                    out.println(plan.describe());
-                    if (plan.isRefused()
-                            || (failOnDrift && !plan.changes(PlannedChange.Action.DRIFT).isEmpty())) {
-                        exit = 2;
-                    }
-                }
-            }
-            return exit;
+            return forEachProduct(files, servers, spec.commandLine().getErr(), (product, client) -> {
+                ProvisioningPlan plan = client.plan(product);
+                out.println(plan.describe());
+                boolean drifted = !plan.changes(PlannedChange.Action.DRIFT).isEmpty();
+                return plan.isRefused() || (failOnDrift && drifted) ? 2 : 0;
+            });
         }
     }
 
@@ -152,19 +163,16 @@ final class ProductCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            List<DataProduct> products = load(files, spec.commandLine().getErr());
-            if (products == null) {
-                return 1;
-            }
-            for (DataProduct product : products) {
-                try (MeshClient client = MeshClient.create(servers.config(product.domain()))) {
+            PrintWriter err = spec.commandLine().getErr();
+            return forEachProduct(files, servers, err, (product, client) -> {
+                try {
                     out.println(client.provision(product).describe());
+                    return 0;
                 } catch (ProvisioningRefusedException e) {
-                    spec.commandLine().getErr().println(e.getMessage());
+                    err.println(e.getMessage());
                     return 2;
                 }
-            }
-            return 0;
+            });
         }
     }
 

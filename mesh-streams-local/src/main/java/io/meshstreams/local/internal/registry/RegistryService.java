@@ -3,6 +3,7 @@ package io.meshstreams.local.internal.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meshstreams.internal.registry.AvroCompatibility;
 import io.meshstreams.registry.CompatibilityLevel;
 import io.meshstreams.registry.SchemaReference;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class RegistryService {
                 return Mutation.unchanged(existing.id());
             }
             CompatibilityLevel level = state.effectiveLevel(subject);
-            List<String> messages = AvroSchemas.check(level, parsed.schema(), existing(state, state.versions(subject, false)));
+            List<String> messages = AvroCompatibility.check(level, parsed.schema(), existing(state, state.versions(subject, false)));
             if (!messages.isEmpty()) {
                 throw RegistryException.incompatible(subject, messages);
             }
@@ -323,7 +324,7 @@ final class RegistryService {
                 }
                 throw e;
             }
-            return AvroSchemas.check(state.effectiveLevel(subject), parsed.schema(), existing(state, against));
+            return AvroCompatibility.check(state.effectiveLevel(subject), parsed.schema(), existing(state, against));
         });
         ObjectNode result = Json.MAPPER.createObjectNode();
         result.put("is_compatible", messages.isEmpty());
@@ -444,8 +445,8 @@ final class RegistryService {
         });
     }
 
-    private List<AvroSchemas.Existing> existing(RegistryState state, List<SchemaVersion> versions) {
-        List<AvroSchemas.Existing> result = new ArrayList<>(versions.size());
+    private List<AvroCompatibility.Existing> existing(RegistryState state, List<SchemaVersion> versions) {
+        List<AvroCompatibility.Existing> result = new ArrayList<>(versions.size());
         for (SchemaVersion version : versions) {
             Schema schema = parsedById.get(version.id());
             if (schema == null) {
@@ -460,7 +461,7 @@ final class RegistryService {
                 }
                 parsedById.put(version.id(), schema);
             }
-            result.add(new AvroSchemas.Existing(version.version(), schema));
+            result.add(new AvroCompatibility.Existing(version.version(), schema));
         }
         return result;
     }

@@ -23,10 +23,15 @@ public final class BenchEnvironment implements AutoCloseable {
     }
 
     public static BenchEnvironment of(@Nullable String bootstrapServers, @Nullable String schemaRegistryUrl) {
+        return of(bootstrapServers, schemaRegistryUrl, 1);
+    }
+
+    /** The servers given, or an in-process mesh with this many brokers (replication follows: min(3, brokers)). */
+    public static BenchEnvironment of(@Nullable String bootstrapServers, @Nullable String schemaRegistryUrl, int brokers) {
         if (bootstrapServers != null && schemaRegistryUrl != null) {
             return new BenchEnvironment(null, bootstrapServers, schemaRegistryUrl);
         }
-        LocalMesh mesh = LocalMesh.builder().start();
+        LocalMesh mesh = LocalMesh.builder().brokers(brokers).start();
         return new BenchEnvironment(mesh, mesh.bootstrapServers(), mesh.schemaRegistryUrl());
     }
 
@@ -44,7 +49,12 @@ public final class BenchEnvironment implements AutoCloseable {
     }
 
     public String describe() {
-        return local != null ? "in-process broker and registry" : "broker " + bootstrapServers + ", registry " + schemaRegistryUrl;
+        if (local == null) {
+            return "broker " + bootstrapServers + ", registry " + schemaRegistryUrl;
+        }
+        int brokers = local.kafka().brokerIds().size();
+        return brokers == 1 ? "in-process broker and registry"
+                : "in-process cluster of " + brokers + " brokers (replication " + Math.min(3, brokers) + ") and registry";
     }
 
     @Override

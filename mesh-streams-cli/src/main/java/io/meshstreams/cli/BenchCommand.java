@@ -29,6 +29,10 @@ final class BenchCommand {
         @Option(names = "--schema-registry-url", paramLabel = "URL", description = "The registry to use with --bootstrap-servers.")
         String schemaRegistryUrl;
 
+        @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+                description = "Brokers of the in-process cluster (default: ${DEFAULT-VALUE}; replication min(3, N)).")
+        int brokers;
+
         @Option(names = {"-v", "--verbose"}, description = "Log Kafka's and the registry's INFO messages to stderr.")
         boolean verbose;
 
@@ -37,7 +41,7 @@ final class BenchCommand {
                 throw new IllegalArgumentException("give both --bootstrap-servers and --schema-registry-url, or neither"
                         + " (then the benchmark starts its own in-process mesh)");
             }
-            return BenchEnvironment.of(bootstrapServers, schemaRegistryUrl);
+            return BenchEnvironment.of(bootstrapServers, schemaRegistryUrl, brokers);
         }
 
         /** Runs a benchmark in its environment, printing to standard output as it goes. */

@@ -178,8 +178,9 @@ public final class MaskingRules {
 
     /** How to configure a key, for the error of a masker that needs one. */
     static String missingHashKeyAdvice() {
-        return "Configure the mesh's hash key (a secret of " + MIN_HASH_KEY_BYTES + "+ random bytes, the same in every "
-                + "service, so hashed values and keys match across consumers) with MaskingRules.withHashKey(bytes); "
+        return "Configure the mesh's hash key (a secret of " + MIN_HASH_KEY_BYTES + "+ bytes, the same in every "
+                + "service, so hashed values and keys match across consumers): set mesh.masking.hash.key in the client's "
+                + "configuration (e.g. from `openssl rand -hex 32`), or call MaskingRules.withHashKey(bytes); "
                 + "for a development mesh, MaskingRules.insecureForDevelopment(); or choose REDACT or DROP for the "
                 + "level with withPolicy(level, policy)";
     }

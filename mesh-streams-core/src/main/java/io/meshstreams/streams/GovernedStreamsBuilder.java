@@ -74,8 +74,9 @@ import java.util.function.Function;
  * KStream<String, GenericRecord> enriched = builder.join(orders, customers, OrderEnrichment::enrich,
  *         PortJoined.as("orders-with-customers").withRekeyByField("customerId"));
  * builder.to(enriched, analyticsProduct, "enriched-orders", PortProduced.as("publish-enriched"));
- * try (GovernedTopology topology = builder.build()) {
- *     KafkaStreams streams = topology.start();
+ * GovernedTopology topology = builder.build();   // co-partitioning and lineage checked here
+ * try (KafkaStreams streams = topology.start()) {  // dead-letter topic prepared, lineage recorded
+ *     ...
  * }
  * }</pre>
  *

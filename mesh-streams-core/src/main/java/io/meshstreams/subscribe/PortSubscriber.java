@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>Creating a subscriber fails with an {@code AccessDeniedException} unless the consumer domain holds a grant
  *       on the port (or owns it).</li>
+ *   <li>Fields classified above the grant's clearance are masked (hashed, redacted or dropped) before the handler
+ *       sees them; the records' schema is then the masked one ({@code <Name>_masked_for_<clearance>}).</li>
  *   <li>A record that cannot be decoded never reaches the handler and never stops the loop: it is skipped or
  *       dead-lettered per {@link SubscriberOptions#onUndecodable()}, and counted.</li>
  *   <li>At least once: offsets are committed after the handler returned for every record of a poll. An exception

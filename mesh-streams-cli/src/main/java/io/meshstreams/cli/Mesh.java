@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Mesh.Version.class,
         description = "mesh-streams: the backbone of a streaming data mesh on Apache Kafka.",
-        subcommands = {DevCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Mesh {
 
     public static void main(String[] args) {

@@ -15,7 +15,8 @@ import java.util.UUID;
  * Plausible orders: a product from a small catalog, a quantity, a price in the customer's currency, a sales channel,
  * placed by one of {@code customers} customers ({@code c-00000} ...; a few customers order much more than most).
  * A steady share of orders is broken the way real ones get broken (a refund booked as a negative order, a currency
- * typed by hand), so that the port's rules have something to quarantine.
+ * typed by hand), so that the port's rules have something to quarantine: one order at a random place in every block
+ * of {@code round(1 / invalidShare)} orders (one in 25 for 4%).
  *
  * <p>Deterministic: the same seed gives the same orders in the same order, for the same {@code placedAt} times.
  * Not thread-safe.
@@ -88,7 +89,10 @@ public final class OrderGenerator {
     private final Schema schema;
     private final SplittableRandom random;
     private final int customers;
-    private final double invalidShare;
+    /** One broken order in every block of this many; 0 for none. */
+    private final int block;
+    private long index;
+    private long brokenIndex = -1;
 
     /**
      * @param schema       the port's value schema
@@ -106,7 +110,7 @@ public final class OrderGenerator {
         }
         this.random = new SplittableRandom(seed);
         this.customers = customers;
-        this.invalidShare = invalidShare;
+        this.block = invalidShare == 0 ? 0 : (int) Math.max(1, Math.round(1 / invalidShare));
     }
 
     /** The next order, placed at {@code placedAt}. */
@@ -121,7 +125,10 @@ public final class OrderGenerator {
         int quantity = quantity(random.nextInt(100));
         Currency currency = currency(random.nextInt(CURRENCY_WEIGHTS));
         int channel = random.nextInt(100);
-        boolean broken = random.nextDouble() < invalidShare;
+        if (block > 0 && index % block == 0) {
+            brokenIndex = index + random.nextInt(block); // where this block's broken order goes
+        }
+        boolean broken = index++ == brokenIndex;
         Defect defect = random.nextBoolean() ? Defect.NEGATIVE_AMOUNT : Defect.UNKNOWN_CURRENCY;
         String unknownCurrency = UNKNOWN_CURRENCIES.get(random.nextInt(UNKNOWN_CURRENCIES.size()));
 

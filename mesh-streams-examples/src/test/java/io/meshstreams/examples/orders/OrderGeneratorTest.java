@@ -42,17 +42,33 @@ class OrderGeneratorTest {
     void aSteadyFourPercentOfOrdersIsBrokenHalfByAmountHalfByCurrency() {
         List<GeneratedOrder> orders = orders(42, 20_000, OrderGenerator.DEFAULT_INVALID_SHARE);
 
-        long broken = orders.stream().filter(o -> !o.isValid()).count();
-        assertThat(broken / 20_000.0).isBetween(0.03, 0.05);
-        // steady: every slice of 2,000 orders (40 s at 50 orders/s) has some, never a burst
-        for (int from = 0; from < orders.size(); from += 2_000) {
-            long inSlice = orders.subList(from, from + 2_000).stream().filter(o -> !o.isValid()).count();
-            assertThat(inSlice).as("broken orders in %d..%d", from, from + 2_000).isBetween(40L, 130L);
+        // steady: one in every 25 orders, at a random place in each block of 25
+        for (int from = 0; from < orders.size(); from += 25) {
+            assertThat(orders.subList(from, from + 25)).as("orders %d..%d", from, from + 25)
+                    .filteredOn(o -> !o.isValid()).hasSize(1);
         }
+        List<Integer> places = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            if (!orders.get(i).isValid()) {
+                places.add(i % 25);
+            }
+        }
+        assertThat(places.stream().distinct().count()).as("places of the broken orders in their blocks").isGreaterThan(15);
+
+        long broken = orders.stream().filter(o -> !o.isValid()).count();
+        assertThat(broken).isEqualTo(800);
         Map<Defect, Integer> byDefect = new EnumMap<>(Defect.class);
         orders.stream().filter(o -> !o.isValid()).forEach(o -> byDefect.merge(o.defect(), 1, Integer::sum));
-        assertThat(byDefect.get(Defect.NEGATIVE_AMOUNT)).isBetween((int) (broken * 0.35), (int) (broken * 0.65));
-        assertThat(byDefect.get(Defect.UNKNOWN_CURRENCY)).isBetween((int) (broken * 0.35), (int) (broken * 0.65));
+        assertThat(byDefect.get(Defect.NEGATIVE_AMOUNT)).isBetween(320, 480);
+        assertThat(byDefect.get(Defect.UNKNOWN_CURRENCY)).isBetween(320, 480);
+    }
+
+    @Test
+    void otherSharesAreOneOrderInEveryRoundedBlock() {
+        assertThat(orders(1, 3_300, 0.03)).filteredOn(o -> !o.isValid()).hasSize(100);  // one in 33
+        assertThat(orders(1, 3_000, 0.05)).filteredOn(o -> !o.isValid()).hasSize(150);  // one in 20
+        assertThat(orders(1, 3_000, 0)).allMatch(GeneratedOrder::isValid);
+        assertThat(orders(1, 100, 1)).noneMatch(GeneratedOrder::isValid);
     }
 
     @Test

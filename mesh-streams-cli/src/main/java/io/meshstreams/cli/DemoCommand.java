@@ -235,8 +235,13 @@ final class DemoCommand implements Callable<Integer> {
         long enrichedInQuarantine = enrichedOfThisRun - enrichedOnPort;
 
         out.println();
-        out.printf("%s%s: %.0f s of traffic, then %.1f s until every acknowledgement and join was in%n", SUMMARY_HEADING,
-                stopRequested ? " (interrupted)" : "", trafficSeconds, drainSeconds);
+        if (stopRequested) {
+            out.printf("%s (interrupted): %.0f s of traffic; every acknowledgement is in, the join may lag behind%n",
+                    SUMMARY_HEADING, trafficSeconds);
+        } else {
+            out.printf("%s: %.0f s of traffic, then %.1f s until every acknowledgement and join was in%n",
+                    SUMMARY_HEADING, trafficSeconds, drainSeconds);
+        }
         String row = "  %-46s %10s %10s %12s %9s %7s%n";
         out.printf(row, "port", "generated", "published", "quarantined", "rejected", "failed");
         out.printf(row, customerApp.port(), count(customerApp.generated()), count(customerStats.published()),

@@ -60,7 +60,8 @@ public final class MeshSettings {
             "a properties file with any of these keys and further client settings (env: MESH_CONFIG)");
 
     private static final String CONFIG_VARIABLE = "MESH_CONFIG";
-    private static final List<Option> MESH_OPTIONS = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, MASKING_HASH_KEY);
+    /** The mesh's settings every app reads. */
+    public static final List<Option> MESH_OPTIONS = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, MASKING_HASH_KEY);
 
     private final List<Option> options;
     private final Map<String, String> values;

@@ -55,6 +55,9 @@ public final class AnalyticsApp implements AutoCloseable {
     static final Option WAIT_FOR_INPUTS = new Option("wait.for.inputs.seconds", "300",
             "how long to wait at start for the orders and customers ports to be provisioned");
 
+    /** The app's own options (besides the mesh's, see {@link MeshSettings}): flags, environment variables, keys. */
+    public static final List<Option> OPTIONS = List.of(STATE_DIR, WAIT_FOR_INPUTS, ProductDescriptors.DESCRIPTOR);
+
     private static final Logger log = LoggerFactory.getLogger(AnalyticsApp.class);
 
     private final MeshClient client;
@@ -72,7 +75,7 @@ public final class AnalyticsApp implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         MeshSettings settings = MeshSettings.fromCommandLine(AnalyticsApp.class.getName(),
                 "Joins orders with customers and publishes enriched orders on analytics.order-insights.enriched-orders.v1.",
-                args, List.of(STATE_DIR, WAIT_FOR_INPUTS, ProductDescriptors.DESCRIPTOR));
+                args, OPTIONS);
         DataProduct product = ProductDescriptors.load(DOMAIN, settings.get(ProductDescriptors.DESCRIPTOR));
         log.info("analytics: {}", settings.describe());
 

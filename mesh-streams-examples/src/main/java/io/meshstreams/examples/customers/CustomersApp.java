@@ -43,6 +43,9 @@ public final class CustomersApp implements AutoCloseable {
             "profile changes per second after the first load (0: publish the profiles and end)");
     static final Option SEED = new Option("seed", "1", "the same seed gives the same customers and changes");
 
+    /** The app's own options (besides the mesh's, see {@link MeshSettings}): flags, environment variables, keys. */
+    public static final List<Option> OPTIONS = List.of(CUSTOMERS, CHANGES_PER_SECOND, SEED, ProductDescriptors.DESCRIPTOR);
+
     private static final Logger log = LoggerFactory.getLogger(CustomersApp.class);
 
     private final MeshClient client;
@@ -67,7 +70,7 @@ public final class CustomersApp implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         MeshSettings settings = MeshSettings.fromCommandLine(CustomersApp.class.getName(),
                 "Publishes customer profiles on customers.customer-profiles.profiles.v1.", args,
-                List.of(CUSTOMERS, CHANGES_PER_SECOND, SEED, ProductDescriptors.DESCRIPTOR));
+                OPTIONS);
         DataProduct product = ProductDescriptors.load(DOMAIN, settings.get(ProductDescriptors.DESCRIPTOR));
         log.info("customers: {}", settings.describe());
 

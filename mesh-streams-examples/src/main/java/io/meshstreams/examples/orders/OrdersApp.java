@@ -47,6 +47,10 @@ public final class OrdersApp implements AutoCloseable {
             "the share of orders that break the contract, 0 to 1");
     static final Option SEED = new Option("seed", null, "the same seed places the same orders (default: the clock)");
 
+    /** The app's own options (besides the mesh's, see {@link MeshSettings}): flags, environment variables, keys. */
+    public static final List<Option> OPTIONS = List.of(ORDERS_PER_SECOND, CUSTOMERS, INVALID_SHARE, SEED,
+            ProductDescriptors.DESCRIPTOR);
+
     private static final Logger log = LoggerFactory.getLogger(OrdersApp.class);
     private static final long REPORT_EVERY_MS = 10_000;
 
@@ -72,7 +76,7 @@ public final class OrdersApp implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         MeshSettings settings = MeshSettings.fromCommandLine(OrdersApp.class.getName(),
                 "Places orders and publishes them on orders.order-events.placed.v1.", args,
-                List.of(ORDERS_PER_SECOND, CUSTOMERS, INVALID_SHARE, SEED, ProductDescriptors.DESCRIPTOR));
+                OPTIONS);
         DataProduct product = ProductDescriptors.load(DOMAIN, settings.get(ProductDescriptors.DESCRIPTOR));
         long seed = settings.get(SEED) != null ? Long.parseLong(settings.require(SEED)) : System.currentTimeMillis();
         log.info("orders: {}, seed={}", settings.describe(), seed);

@@ -141,7 +141,7 @@ final class PortTally implements AutoCloseable {
     @Override
     public void close() {
         try {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close();
         } finally {
             registry.close();
         }

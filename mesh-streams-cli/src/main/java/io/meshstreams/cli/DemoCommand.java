@@ -45,11 +45,13 @@ import java.util.stream.Stream;
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the three example domains on one mesh: customers publishes profiles with PII (a compacted table),",
-            "orders publishes orders (a few break the contract and go to quarantine), analytics joins them through",
-            "the governed DSL with the PII hashed and publishes enriched orders. Shows progress every 2 s and ends",
-            "with a summary. Without --bootstrap-servers it starts an embedded mesh and stops it at the end; with",
-            "them it leaves its topics in place for other tools to read."
+            "Runs the three example domains (customers, orders, analytics) on one mesh.",
+            "",
+            "customers publishes profiles with PII (a compacted table); orders publishes orders, a few of which",
+            "break the contract and go to quarantine; analytics joins them through the governed DSL, with the PII",
+            "hashed, and publishes enriched orders. Shows progress every 2 s and ends with a summary.",
+            "Without --bootstrap-servers it starts an embedded mesh and stops it at the end; with them it leaves",
+            "its topics in place for other tools to read."
         })
 final class DemoCommand implements Callable<Integer> {
     /** A public key, so that the demo needs no secret; hashes made with it protect nothing. */

@@ -23,6 +23,8 @@ final class Logging {
             setDefault("org.slf4j.simpleLogger.log.kafka", "error");
             setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
             setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
+            // The example apps (mesh demo) log their progress at INFO; the demo prints its own.
+            setDefault("org.slf4j.simpleLogger.log.io.meshstreams.examples", "warn");
         }
     }
 

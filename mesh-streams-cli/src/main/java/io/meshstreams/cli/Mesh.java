@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Mesh.Version.class,
         description = "mesh-streams: the backbone of a streaming data mesh on Apache Kafka.",
-        subcommands = {DevCommand.class, ProductCommands.Validate.class, ProductCommands.Plan.class,
+        subcommands = {DemoCommand.class, DevCommand.class, ProductCommands.Validate.class, ProductCommands.Plan.class,
             ProductCommands.Apply.class, ProductCommands.Catalog.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Mesh {
 

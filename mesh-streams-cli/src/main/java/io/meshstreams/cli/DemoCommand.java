@@ -120,7 +120,6 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }, "mesh-demo-shutdown"));
-        Interrupts.exitOnInterrupt();
         try {
             return run(out);
         } finally {

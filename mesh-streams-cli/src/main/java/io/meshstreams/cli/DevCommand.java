@@ -78,7 +78,6 @@ final class DevCommand implements Callable<Integer> {
             err.flush();
         }, "mesh-dev-shutdown"));
 
-        Interrupts.exitOnInterrupt();
         PrintWriter out = spec.commandLine().getOut();
         out.println(READY_PREFIX + "kafka=" + mesh.bootstrapServers() + " registry=" + mesh.schemaRegistryUrl());
         out.flush();

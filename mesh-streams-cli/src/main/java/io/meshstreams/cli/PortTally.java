@@ -1,5 +1,6 @@
 package io.meshstreams.cli;
 
+import io.meshstreams.publish.QuarantineHeaders;
 import io.meshstreams.product.PortAddress;
 import io.meshstreams.registry.SchemaRegistryClient;
 import io.meshstreams.serde.AvroDeserializer;
@@ -32,7 +33,7 @@ import java.util.TreeMap;
  */
 final class PortTally implements AutoCloseable {
     /** The quarantine header that names the rules a record broke. */
-    private static final String VIOLATED_RULES_HEADER = "mesh.violation.rules";
+    private static final String VIOLATED_RULES_HEADER = QuarantineHeaders.VIOLATED_RULES;
     private static final int SAMPLES = 3;
 
     private final KafkaConsumer<byte[], byte[]> consumer;

@@ -2,6 +2,7 @@ package io.meshstreams.internal.publish;
 
 import io.meshstreams.contract.Violation;
 import io.meshstreams.publish.ContractHeader;
+import io.meshstreams.publish.QuarantineHeaders;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,13 +26,12 @@ import java.util.stream.Collectors;
  * per publisher and shared by every record (Kafka never mutates a header it was given).
  */
 public final class PublisherHeaders {
-    public static final String PORT = "mesh.port";
-    public static final String VIOLATION_COUNT = "mesh.violation.count";
-    public static final String VIOLATED_RULES = "mesh.violation.rules";
-    public static final String VIOLATIONS = "mesh.violations";
-    public static final String QUARANTINED_AT = "mesh.quarantined.at";
-    /** {@code avro} when the value is in the port's wire format, {@code json} when it could not be serialized. */
-    public static final String QUARANTINE_FORMAT = "mesh.quarantine.format";
+    public static final String PORT = QuarantineHeaders.PORT;
+    public static final String VIOLATION_COUNT = QuarantineHeaders.VIOLATION_COUNT;
+    public static final String VIOLATED_RULES = QuarantineHeaders.VIOLATED_RULES;
+    public static final String VIOLATIONS = QuarantineHeaders.VIOLATIONS;
+    public static final String QUARANTINED_AT = QuarantineHeaders.QUARANTINED_AT;
+    public static final String QUARANTINE_FORMAT = QuarantineHeaders.FORMAT;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

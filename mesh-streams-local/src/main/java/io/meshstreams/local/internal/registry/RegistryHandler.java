@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Jetty handler that speaks Confluent Schema Registry's REST API over a {@link RegistryService}:
  * routes, reads and checks request bodies, and writes every answer, errors included, as JSON with
  * the content type {@value #CONTENT_TYPE}. Request content types are not checked: any body is read
- * as JSON. Bodies larger than the limit get 413 without being read further.
+ * as JSON. Bodies larger than the limit get 413 (read and dropped up to four times the limit or 16 MiB, so that clients
+ * see the answer; beyond that, not read further).
  */
 final class RegistryHandler extends Handler.Abstract {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -284,21 +285,31 @@ final class RegistryHandler extends Handler.Abstract {
 
     private byte[] readBody(Request request) {
         long declared = request.getLength();
-        if (declared > maxBodyBytes) {
+        // A body a little over the limit is read and dropped, so that a client that writes all of it before reading
+        // the answer gets the 413 rather than a reset connection; a far larger one is refused without reading.
+        long drainLimit = Math.max(4 * maxBodyBytes, 16L * 1024 * 1024);
+        if (declared > drainLimit) {
             throw RegistryException.bodyTooLarge(maxBodyBytes);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 && declared <= maxBodyBytes ? (int) declared : 256);
         byte[] buffer = new byte[8192];
+        long read = 0;
         try (InputStream in = Request.asInputStream(request)) {
             int n;
             while ((n = in.read(buffer)) != -1) {
-                if (out.size() + (long) n > maxBodyBytes) {
-                    throw RegistryException.bodyTooLarge(maxBodyBytes);
+                read += n;
+                if (read > drainLimit) {
+                    break;
                 }
-                out.write(buffer, 0, n);
+                if (read <= maxBodyBytes) {
+                    out.write(buffer, 0, n);
+                }
             }
         } catch (IOException e) {
             throw RegistryException.badRequest("Could not read the request body: " + e.getMessage());
+        }
+        if (read > maxBodyBytes) {
+            throw RegistryException.bodyTooLarge(maxBodyBytes);
         }
         return out.toByteArray();
     }

@@ -1,7 +1,7 @@
 package io.meshstreams.cli;
 
-import io.meshstreams.publish.QuarantineHeaders;
 import io.meshstreams.product.PortAddress;
+import io.meshstreams.publish.QuarantineHeaders;
 import io.meshstreams.registry.SchemaRegistryClient;
 import io.meshstreams.serde.AvroDeserializer;
 

@@ -45,6 +45,9 @@ public final class PublishComparison {
             ProducerConfig.BATCH_SIZE_CONFIG, 65_536,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
 
+    /** Rounds per side before measuring: measured here, the mesh side needs about six to reach its steady rate. */
+    static final int WARM_UP_ROUNDS = 6;
+
     private final int records;
     private final int rounds;
     private final PrintStream out;
@@ -103,8 +106,8 @@ public final class PublishComparison {
                 IntConsumer meshRound = n -> timedRound(n, (i, done) -> publisher.publish(PortRecord.of(orders[i]),
                         (result, e) -> done.accept(e != null ? e : result.isPublished() ? null
                                 : new IllegalStateException("benchmark record quarantined: " + result.violations()))));
-                // two warm-up rounds per side, so that the JIT has compiled both paths before anything counts
-                AlternatingRounds.Ratio ratio = AlternatingRounds.run("publish", rounds, 2, round -> {
+                // warm-up rounds, so that the JIT has compiled both paths (the mesh side has more code) before anything counts
+                AlternatingRounds.Ratio ratio = AlternatingRounds.run("publish", rounds, WARM_UP_ROUNDS, round -> {
                     plainRound.accept(records);
                     return lastRate;
                 }, round -> {

@@ -95,16 +95,21 @@ public final class ContractEnforcingProcessor implements Processor<String, Gener
         quarantined.increment();
     }
 
-    /** The caller's headers (e.g. {@code traceparent}) without the input port's {@code mesh.*} headers. */
+    private static final Headers NO_HEADERS = new RecordHeaders();
+
+    /** The caller's headers (e.g. {@code traceparent}) without the input port's {@code mesh} headers. */
     private static Headers withoutMeshHeaders(Headers headers) {
-        RecordHeaders kept = new RecordHeaders();
+        RecordHeaders kept = null;
         for (Header header : headers) {
             if (!header.key().equals(ContractHeader.KEY) && !header.key().startsWith("mesh.")
                     && !header.key().startsWith("__")) {
+                if (kept == null) {
+                    kept = new RecordHeaders();
+                }
                 kept.add(header);
             }
         }
-        return kept;
+        return kept == null ? NO_HEADERS : kept; // NO_HEADERS is only read: forPort copies what it is given
     }
 
     /** Sends records with violations to the quarantine topic and the others to the port. */

@@ -29,6 +29,10 @@ final class BenchCommand {
         @Option(names = "--schema-registry-url", paramLabel = "URL", description = "The registry to use with --bootstrap-servers.")
         String schemaRegistryUrl;
 
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+                description = "Rounds per side (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
                 description = "Brokers of the in-process cluster (default: ${DEFAULT-VALUE}; replication min(3, N)).")
         int brokers;
@@ -65,13 +69,9 @@ final class BenchCommand {
                 description = "Records per round (default: ${DEFAULT-VALUE}).")
         int records;
 
-        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
-                description = "Rounds per side (default: ${DEFAULT-VALUE}).")
-        int rounds;
-
         @Override
         public void run() {
-            target.run((out, environment) -> new PublishComparison(records, rounds, out).run(environment));
+            target.run((out, environment) -> new PublishComparison(records, target.rounds, out).run(environment));
         }
     }
 
@@ -87,13 +87,9 @@ final class BenchCommand {
                 description = "Orders per round (default: ${DEFAULT-VALUE}).")
         int records;
 
-        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
-                description = "Rounds per side (default: ${DEFAULT-VALUE}).")
-        int rounds;
-
         @Override
         public void run() {
-            target.run((out, environment) -> new JoinComparison(records, rounds, out).run(environment));
+            target.run((out, environment) -> new JoinComparison(records, target.rounds, out).run(environment));
         }
     }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "dev",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a whole mesh on this machine: a Kafka broker (KRaft) and a schema registry that speaks",
-            "Confluent's REST API. Prints one line when both accept requests, then runs until Ctrl+C.",
+            "Runs a Kafka broker (KRaft) and a schema registry on this machine until Ctrl+C.",
+            "The registry speaks Confluent's REST API. Prints one line when both accept requests.",
             "",
             "Point any client at it with bootstrap.servers and schema.registry.url from the ready line."
         })

@@ -3,6 +3,7 @@ package io.meshstreams.streams;
 import io.meshstreams.MeshClient;
 import io.meshstreams.MeshException;
 import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.internal.streams.GovernedDeadLetters;
 import io.meshstreams.product.PortAddress;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -12,8 +13,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,16 +36,19 @@ public final class GovernedTopology {
     private final String applicationId;
     private final Map<PortAddress, Set<PortAddress>> lineage;
     private final List<GovernedStreamsBuilder.GlobalTableCopy> globalCopies;
+    private final Set<String> maskedTopics;
     private final Map<String, Object> kafkaConfig;
 
     GovernedTopology(Topology topology, MeshClient client, String applicationId,
                      Map<PortAddress, Set<PortAddress>> lineage,
-                     Collection<GovernedStreamsBuilder.GlobalTableCopy> globalCopies, Map<String, Object> kafkaConfig) {
+                     Collection<GovernedStreamsBuilder.GlobalTableCopy> globalCopies, Set<String> maskedTopics,
+                     Map<String, Object> kafkaConfig) {
         this.topology = topology;
         this.client = client;
         this.applicationId = applicationId;
         this.lineage = Map.copyOf(lineage);
         this.globalCopies = List.copyOf(globalCopies);
+        this.maskedTopics = Set.copyOf(maskedTopics);
         this.kafkaConfig = kafkaConfig;
     }
 
@@ -63,24 +65,31 @@ public final class GovernedTopology {
         return lineage;
     }
 
-    /** The domain's dead-letter topic: undecodable records and records that fail in a processor go there. */
+    /**
+     * The domain's dead-letter topic: undecodable records and records that fail in a processor go there, with the
+     * source topic, partition, offset and exception in headers. A record from a port this topology masks goes there
+     * without its key and value (header {@code mesh.dead-letter.payload: omitted-classified}): its raw bytes are the
+     * owner's clear values, which this domain may not hold.
+     */
     public String deadLetterTopic() {
         return client.domain() + ".dead-letter";
     }
 
     /**
      * The Kafka Streams configuration: the client's Kafka settings, {@code application.id}, {@code exactly_once_v2},
-     * log-and-continue handlers that send failures to the dead-letter topic, then the overrides.
+     * log-and-continue handlers that send failures to the dead-letter topic (production failures still fail the
+     * task), then the overrides.
      */
     public Properties streamsConfig(Map<String, ?> overrides) {
         Properties properties = new Properties();
         properties.putAll(kafkaConfig);
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class);
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, GovernedDeadLetters.class);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, GovernedDeadLetters.class);
+        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, GovernedDeadLetters.class);
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
+        properties.put(GovernedDeadLetters.MASKED_TOPICS_CONFIG, String.join(",", maskedTopics));
         // global tables (fed by masked copies) hand their processing failures to the same handler
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         properties.putAll(overrides);

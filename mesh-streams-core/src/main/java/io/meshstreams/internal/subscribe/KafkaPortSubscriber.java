@@ -42,12 +42,14 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
     public static final String DEAD_LETTER_PARTITION = "mesh.dead-letter.partition";
     public static final String DEAD_LETTER_OFFSET = "mesh.dead-letter.offset";
     public static final String DEAD_LETTER_CONSUMER = "mesh.dead-letter.consumer";
+    /** Set to {@code omitted-classified} on a dead-letter record whose key and value were left out. */
+    public static final String DEAD_LETTER_PAYLOAD = "mesh.dead-letter.payload";
 
     /** Everything a subscriber needs, resolved by the client. */
     public record Setup<V>(PortAddress address, String consumerDomain, String name, KafkaConsumer<byte[], byte[]> consumer,
                            Deserializer<V> valueDeserializer, Deserializer<?> keyDeserializer, OnUndecodable onUndecodable,
                            @Nullable String deadLetterTopic, @Nullable Supplier<KafkaProducer<byte[], byte[]>> deadLetterProducer,
-                           MeterRegistry meters) {
+                           boolean masked, MeterRegistry meters) {
     }
 
     private final PortAddress address;
@@ -60,6 +62,7 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
     private final @Nullable String deadLetterTopic;
     private final @Nullable Supplier<KafkaProducer<byte[], byte[]>> deadLetterProducerFactory;
     private @Nullable KafkaProducer<byte[], byte[]> deadLetterProducer;
+    private final boolean masked;
     private final Counter deliveredCounter;
     private final Counter skippedCounter;
     private final Counter deadLetteredCounter;
@@ -77,6 +80,7 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
         this.onUndecodable = setup.onUndecodable();
         this.deadLetterTopic = setup.deadLetterTopic();
         this.deadLetterProducerFactory = setup.deadLetterProducer();
+        this.masked = setup.masked();
         this.deliveredCounter = counter(setup.meters(), "delivered");
         this.skippedCounter = counter(setup.meters(), "skipped");
         this.deadLetteredCounter = counter(setup.meters(), "dead-lettered");
@@ -105,9 +109,9 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
         }
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         int handled = 0;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            try {
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                 PortMessage<V> message;
                 try {
                     message = decode(record);
@@ -117,18 +121,23 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
                     continue;
                 }
                 handler.accept(message);
-            } catch (RuntimeException e) {
-                // Keep what was handled, and read the failing record (and everything after it) again next time.
-                if (!done.isEmpty()) {
-                    consumer.commitSync(done);
-                }
-                rewind(records, done);
-                throw e;
+                delivered++;
+                deliveredCounter.increment();
+                handled++;
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             }
-            delivered++;
-            deliveredCounter.increment();
-            handled++;
-            done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        } catch (Throwable failure) {
+            // Whatever failed (the handler, with an exception or an Error, or dead-lettering): read the failing record
+            // and everything after it again on the next poll, and keep what was handled.
+            rewind(records, done);
+            if (!done.isEmpty()) {
+                try {
+                    consumer.commitSync(done);
+                } catch (RuntimeException commitFailure) {
+                    failure.addSuppressed(commitFailure);
+                }
+            }
+            throw failure;
         }
         consumer.commitSync(done);
         return handled;
@@ -171,12 +180,17 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
         headers.add(DEAD_LETTER_PARTITION, Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add(DEAD_LETTER_OFFSET, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         headers.add(DEAD_LETTER_CONSUMER, consumerName.getBytes(StandardCharsets.UTF_8));
+        if (masked) {
+            // The raw bytes are the owner's clear values, which this consumer may not hold: the headers point to the
+            // record on the port for whoever has the clearance.
+            headers.add(DEAD_LETTER_PAYLOAD, "omitted-classified".getBytes(StandardCharsets.UTF_8));
+        }
         if (deadLetterProducer == null) {
             deadLetterProducer = deadLetterProducerFactory.get();
         }
         try {
-            deadLetterProducer.send(new ProducerRecord<>(deadLetterTopic, null, record.timestamp(), record.key(),
-                    record.value(), headers)).get(30, TimeUnit.SECONDS);
+            deadLetterProducer.send(new ProducerRecord<>(deadLetterTopic, null, record.timestamp(),
+                    masked ? null : record.key(), masked ? null : record.value(), headers)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new MeshException("Interrupted while dead-lettering " + where, ie);

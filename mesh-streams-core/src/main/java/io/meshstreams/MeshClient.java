@@ -6,7 +6,7 @@ import io.meshstreams.governance.FieldMasker;
 import io.meshstreams.governance.MaskedField;
 import io.meshstreams.governance.MaskingRules;
 import io.meshstreams.internal.governance.MaskingDeserializer;
-import io.meshstreams.internal.governance.MaskingKeyDeserializer;
+import io.meshstreams.internal.governance.PortKeyDeserializer;
 import io.meshstreams.internal.governance.ReadAccess;
 import io.meshstreams.internal.client.ClientConfigs;
 import io.meshstreams.internal.product.Names;
@@ -48,7 +48,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.util.HashMap;
 import java.util.List;
@@ -264,11 +263,7 @@ public final class MeshClient implements AutoCloseable {
                         new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), null, masker)
                 : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
-        boolean keyMasked = masker.maskedFields().stream().anyMatch(f -> f.path().equals(found.port().key().field()));
-        Deserializer<?> keys = keyMasked ? new MaskingKeyDeserializer(address.topic(), masker)
-                : found.port().key().format() == KeyDefinition.Format.AVRO
-                ? new AvroDeserializer<>(registry, Map.of(), true)
-                : new StringDeserializer();
+        Deserializer<String> keys = PortKeyDeserializer.of(registry, address.topic(), found.port(), masker);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         Map<String, Object> deadLetterConfig = new HashMap<>(kafkaConfig);
@@ -276,7 +271,7 @@ public final class MeshClient implements AutoCloseable {
         return new KafkaPortSubscriber<>(new KafkaPortSubscriber.Setup<>(address, domain, options.name(), consumer, values,
                 keys, options.onUndecodable(), deadLetterTopic,
                 () -> new KafkaProducer<>(deadLetterConfig, new ByteArraySerializer(), new ByteArraySerializer()),
-                meters));
+                !masker.masksNothing(), meters));
     }
 
     // ---------------------------------------------------------------- helpers

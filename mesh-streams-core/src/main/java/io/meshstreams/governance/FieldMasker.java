@@ -134,6 +134,15 @@ public final class FieldMasker {
         return maskedFields;
     }
 
+    /**
+     * True if the consumer does not see the field at {@code path} ({@code customerId}, {@code address.street}) in
+     * clear: it is masked itself, or lies inside a masked record.
+     */
+    public boolean masks(String path) {
+        Objects.requireNonNull(path, "path");
+        return maskedFields.stream().anyMatch(field -> path.equals(field.path()) || path.startsWith(field.path() + "."));
+    }
+
     /** True if the clearance clears every classified field: then {@link #mask} returns records unchanged. */
     public boolean masksNothing() {
         return masking == null;

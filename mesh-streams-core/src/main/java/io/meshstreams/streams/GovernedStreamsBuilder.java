@@ -7,7 +7,7 @@ import io.meshstreams.governance.AccessDeniedException;
 import io.meshstreams.governance.FieldMasker;
 import io.meshstreams.internal.client.ClientConfigs;
 import io.meshstreams.internal.governance.MaskingDeserializer;
-import io.meshstreams.internal.governance.MaskingKeyDeserializer;
+import io.meshstreams.internal.governance.PortKeyDeserializer;
 import io.meshstreams.internal.governance.ReadAccess;
 import io.meshstreams.internal.streams.ContractEnforcingProcessor;
 import io.meshstreams.internal.streams.TopologyChecks;
@@ -97,13 +97,20 @@ import java.util.function.Function;
  *       domain's dead-letter topic ({@code <domain>.dead-letter}) and processing continues.</li>
  * </ol>
  * <p>Plain Kafka Streams operators stay usable on everything this builder returns, and {@link #streamsBuilder()} is
- * the underlying {@code StreamsBuilder}. Not thread-safe; build on one thread.
+ * the underlying {@code StreamsBuilder} (for this domain's own topics: {@link #build()} refuses another domain's port
+ * read through it). Not thread-safe; build on one thread.
  */
 public final class GovernedStreamsBuilder {
     private static final long TIMEOUT_MS = 15_000;
 
-    /** A port this topology reads, as it entered. */
-    record Source(PortAddress port, int partitions, FieldMasker masker) {
+    /**
+     * A port this topology reads, as it entered. With {@code hashedKeys}, its keys are hashes while its records sit
+     * in partitions chosen by the clear keys: a join that repartitions the other side must repartition this one too.
+     */
+    record Source(PortAddress port, int partitions, FieldMasker masker, PortKeyDeserializer keys) {
+        boolean hashedKeys() {
+            return keys.hashesKeys();
+        }
     }
 
     /** An output port this topology publishes on, and the processor that guards it. */
@@ -132,7 +139,8 @@ public final class GovernedStreamsBuilder {
 
     /**
      * A builder for a topology of the client's domain. The application id (consumer group, internal topics, state
-     * directory) is {@code <domain>.<applicationName>}.
+     * directory) is {@code <domain>.<applicationName>}. A subscriber's consumer group is {@code <domain>.<name>} too:
+     * give applications and subscribers different names, or they share (and split) one group.
      */
     public static GovernedStreamsBuilder create(MeshClient client, String applicationName) {
         return new GovernedStreamsBuilder(client, applicationName);
@@ -191,16 +199,23 @@ public final class GovernedStreamsBuilder {
      */
     public KTable<String, GenericRecord> table(PortAddress port, PortConsumed consumed) {
         Source source = admit(port);
+        KTable<String, GenericRecord> table = source(source, consumed.name())
+                .toTable(Named.as(consumed.name() + "-table"), tableStore(consumed, consumed.name() + "-store"));
+        sourceOf.put(table, source);
+        consumedOf.put(table, consumed);
+        return table;
+    }
+
+    private final Map<Object, PortConsumed> consumedOf = new IdentityHashMap<>();
+
+    /** A table's store: versioned unless asked otherwise; it (and its changelog) holds masked records. */
+    private Materialized<String, GenericRecord, KeyValueStore<Bytes, byte[]>> tableStore(PortConsumed consumed,
+                                                                                         String storeName) {
         Materialized<String, GenericRecord, KeyValueStore<Bytes, byte[]>> store = consumed.versioned()
                 ? Materialized.<String, GenericRecord>as(Stores.persistentVersionedKeyValueStore(
-                        consumed.name() + "-store", consumed.historyRetention()))
-                : Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-store");
-        // The store (and its changelog) holds masked records, read back with their own schema.
-        KTable<String, GenericRecord> table = source(source, consumed.name())
-                .toTable(Named.as(consumed.name() + "-table"),
-                        store.withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
-        sourceOf.put(table, source);
-        return table;
+                        storeName, consumed.historyRetention()))
+                : Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(storeName);
+        return store.withKeySerde(Serdes.String()).withValueSerde(internalValueSerde);
     }
 
     /** A port as a global table of masked records, named after the port. */
@@ -245,7 +260,8 @@ public final class GovernedStreamsBuilder {
         ProductCatalog.CatalogPort found = ReadAccess.find(client.catalog(), port);
         String clearance = ReadAccess.clearance(client.domain(), found, client.maskingRules().scheme());
         FieldMasker masker = FieldMasker.create(found.port(), clearance, client.maskingRules());
-        Source source = new Source(port, partitions(port.topic()), masker);
+        Source source = new Source(port, partitions(port.topic()), masker,
+                PortKeyDeserializer.of(client.registry(), port.topic(), found.port(), masker));
         sources.put(port, source);
         return source;
     }
@@ -259,11 +275,8 @@ public final class GovernedStreamsBuilder {
         return Serdes.serdeFrom(new AvroSerializer<>(client.registry()), decoder);
     }
 
-    private Serde<String> keySerde(Source source) {
-        OutputPort port = ReadAccess.find(client.catalog(), source.port()).port();
-        boolean keyMasked = source.masker().maskedFields().stream().anyMatch(f -> f.path().equals(port.key().field()));
-        return keyMasked ? Serdes.serdeFrom(Serdes.String().serializer(), new MaskingKeyDeserializer(source.port().topic(), source.masker()))
-                : Serdes.String();
+    private static Serde<String> keySerde(Source source) {
+        return Serdes.serdeFrom(Serdes.String().serializer(), source.keys());
     }
 
     // ---------------------------------------------------------------- joins
@@ -293,11 +306,12 @@ public final class GovernedStreamsBuilder {
                                                            PortJoined joined, boolean left) {
         registerJoin(joined);
         Source tableSource = sourceOf.get(table);
-        KStream<String, GenericRecord> aligned = align(stream, tableSource, joined);
+        Aligned aligned = align(stream, tableSource, joined);
+        KTable<String, GenericRecord> lookedUp = aligned.repartitioned()
+                ? byHashedKeys(table, joined.name() + "-right") : table;
         Joined<String, GenericRecord, GenericRecord> spec = Joined.with(Serdes.String(), internalValueSerde,
                 internalValueSerde, joined.name());
-        KStream<String, GenericRecord> result = left ? aligned.leftJoin(table, joiner, spec) : aligned.join(table, joiner, spec);
-        return result;
+        return left ? aligned.stream().leftJoin(lookedUp, joiner, spec) : aligned.stream().join(lookedUp, joiner, spec);
     }
 
     /** Stream-stream join within a time window. The left stream is aligned to the right one's partitioning. */
@@ -305,8 +319,12 @@ public final class GovernedStreamsBuilder {
                                                ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
                                                JoinWindows windows, PortJoined joined) {
         registerJoin(joined);
-        KStream<String, GenericRecord> aligned = align(left, sourceOf.get(right), joined);
-        return aligned.join(right, joiner, windows, StreamJoined.with(Serdes.String(), internalValueSerde,
+        Source rightSource = sourceOf.get(right);
+        Aligned aligned = align(left, rightSource, joined);
+        KStream<String, GenericRecord> other = aligned.repartitioned() && rightSource != null && rightSource.hashedKeys()
+                ? right.repartition(repartitioned(joined.name() + "-right", rightSource.partitions()))
+                : right;
+        return aligned.stream().join(other, joiner, windows, StreamJoined.with(Serdes.String(), internalValueSerde,
                 internalValueSerde).withName(joined.name()).withStoreName(joined.name() + "-store"));
     }
 
@@ -318,15 +336,13 @@ public final class GovernedStreamsBuilder {
         Source leftSource = sourceOf.get(left);
         Source rightSource = sourceOf.get(right);
         KTable<String, GenericRecord> aligned = left;
+        KTable<String, GenericRecord> other = right;
         if (leftSource != null && rightSource != null && leftSource.partitions() != rightSource.partitions()) {
             refuseIfAsked(joined, leftSource, rightSource);
-            aligned = left.toStream(Named.as(joined.name() + "-to-stream"))
-                    .repartition(repartitioned(joined.name() + "-left", rightSource.partitions()))
-                    .toTable(Named.as(joined.name() + "-to-table"),
-                            Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-left-store")
-                                    .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+            aligned = repartitionTable(left, joined.name() + "-left", rightSource.partitions());
+            other = byHashedKeys(right, joined.name() + "-right");
         }
-        return aligned.join(right, joiner, Named.as(joined.name()),
+        return aligned.join(other, joiner, Named.as(joined.name()),
                 Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
                         .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
     }
@@ -340,7 +356,10 @@ public final class GovernedStreamsBuilder {
                                               ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
                                               PortJoined joined) {
         registerJoin(joined);
-        return left.join(right, foreignKey, joiner, TableJoined.as(joined.name()),
+        // Kafka Streams routes lookups and answers by the keys' bytes: tables whose keys are hashes but whose
+        // records are partitioned by the clear keys are repartitioned by the hashes first.
+        return byHashedKeys(left, joined.name() + "-left").join(byHashedKeys(right, joined.name() + "-right"),
+                foreignKey, joiner, TableJoined.as(joined.name()),
                 Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
                         .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
     }
@@ -352,24 +371,57 @@ public final class GovernedStreamsBuilder {
         }
     }
 
+    /** A stream made ready for a join, and whether that repartitioned it (by the keys the topology sees). */
+    private record Aligned(KStream<String, GenericRecord> stream, boolean repartitioned) {
+    }
+
     /** Re-keys and/or repartitions a stream so that it is co-partitioned with {@code other}. */
-    private KStream<String, GenericRecord> align(KStream<String, GenericRecord> stream, @Nullable Source other,
-                                                 PortJoined joined) {
+    private Aligned align(KStream<String, GenericRecord> stream, @Nullable Source other, PortJoined joined) {
         Source own = sourceOf.get(stream);
         KeyValueMapper<String, GenericRecord, String> rekey = joined.rekey();
         if (rekey != null) {
             KStream<String, GenericRecord> rekeyed = stream.selectKey(rekey, Named.as(joined.name() + "-rekey"));
             // Repartition explicitly, to the other side's count when known, so that the topic has a stable name.
-            return rekeyed.repartition(other == null
+            return new Aligned(rekeyed.repartition(other == null
                     ? Repartitioned.<String, GenericRecord>as(joined.name() + "-rekey")
                             .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde)
-                    : repartitioned(joined.name() + "-rekey", other.partitions()));
+                    : repartitioned(joined.name() + "-rekey", other.partitions())), true);
         }
         if (own != null && other != null && own.partitions() != other.partitions()) {
             refuseIfAsked(joined, own, other);
-            return stream.repartition(repartitioned(joined.name() + "-left", other.partitions()));
+            return new Aligned(stream.repartition(repartitioned(joined.name() + "-left", other.partitions())), true);
         }
-        return stream;
+        return new Aligned(stream, false);
+    }
+
+    /**
+     * The table partitioned by the keys the topology sees. A port's table is partitioned by the port's keys; when the
+     * topology sees them hashed, a join partner repartitioned by the hashes would look in the wrong partition, so such
+     * a table is repartitioned by its hashes too (into a store like its own) whenever its partner is repartitioned.
+     */
+    private KTable<String, GenericRecord> byHashedKeys(KTable<String, GenericRecord> table, String name) {
+        Source source = sourceOf.get(table);
+        if (source == null || !source.hashedKeys()) {
+            return table;
+        }
+        // one repartitioned copy per table, whichever joins need it (named after the first)
+        return byHashedKeys.computeIfAbsent(table, t -> {
+            PortConsumed consumed = consumedOf.getOrDefault(t, PortConsumed.as(name));
+            return t.toStream(Named.as(name + "-to-stream"))
+                    .repartition(repartitioned(name, source.partitions()))
+                    .toTable(Named.as(name + "-to-table"), tableStore(consumed, name + "-store"));
+        });
+    }
+
+    private final Map<KTable<String, GenericRecord>, KTable<String, GenericRecord>> byHashedKeys = new IdentityHashMap<>();
+
+    private KTable<String, GenericRecord> repartitionTable(KTable<String, GenericRecord> table, String name,
+                                                           int partitions) {
+        return table.toStream(Named.as(name + "-to-stream"))
+                .repartition(repartitioned(name, partitions))
+                .toTable(Named.as(name + "-to-table"),
+                        Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-store")
+                                .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
     }
 
     private void refuseIfAsked(PortJoined joined, Source left, Source right) {
@@ -436,9 +488,12 @@ public final class GovernedStreamsBuilder {
      *
      * @throws CoPartitioningException if a join's inputs are not co-partitioned and nothing repartitions them
      * @throws MeshException           if an output port derives from ports its product does not declare as inputs
+     * @throws AccessDeniedException    if another domain's port or quarantine topic is read with a plain source of
+     *                                  {@link #streamsBuilder()}, around the grant check and masking
      */
     public GovernedTopology build() {
         var topology = streams.build();
+        refuseUngovernedPorts(topology.describe());
         Map<String, Integer> partitions = new LinkedHashMap<>();
         sources.values().forEach(source -> partitions.put(source.port().topic(), source.partitions()));
         TopologyChecks.requireCoPartitioned(topology.describe(), partitions, this::partitions);
@@ -456,8 +511,41 @@ public final class GovernedStreamsBuilder {
                         + "\nand provision it again.");
             }
         });
-        return new GovernedTopology(topology, client, applicationId, lineage, globalCopies.values(),
+        Set<String> maskedTopics = sources.values().stream().filter(source -> !source.masker().masksNothing())
+                .map(source -> source.port().topic()).collect(java.util.stream.Collectors.toSet());
+        return new GovernedTopology(topology, client, applicationId, lineage, globalCopies.values(), maskedTopics,
                 ClientConfigs.kafkaOnly(client.config()));
+    }
+
+    /**
+     * Another domain's port (or its quarantine) read with a plain source of {@link #streamsBuilder()} would skip the
+     * grant check and masking: refused.
+     */
+    private void refuseUngovernedPorts(org.apache.kafka.streams.TopologyDescription description) {
+        Set<String> read = new LinkedHashSet<>();
+        description.subtopologies().forEach(subtopology -> subtopology.nodes().forEach(node -> {
+            if (node instanceof org.apache.kafka.streams.TopologyDescription.Source source && source.topicSet() != null) {
+                read.addAll(source.topicSet());
+            }
+        }));
+        description.globalStores().forEach(store -> read.addAll(store.source().topicSet()));
+        for (String topic : read) {
+            String portTopic = topic.endsWith(".quarantine") ? topic.substring(0, topic.length() - ".quarantine".length())
+                    : topic;
+            PortAddress port;
+            try {
+                port = PortAddress.parse(portTopic);
+            } catch (IllegalArgumentException notAPort) {
+                continue;
+            }
+            if (!port.domain().equals(client.domain()) && (topic.endsWith(".quarantine") || !sources.containsKey(port))) {
+                throw new AccessDeniedException(client.domain(), port, "Topology " + applicationId + " reads " + topic
+                        + " with a plain Kafka Streams source (streamsBuilder().stream/table/globalTable), which skips"
+                        + " the grant check and masking. Read another domain's port with builder.stream(\"" + port
+                        + "\"), builder.table(...) or builder.globalTable(...)"
+                        + (topic.endsWith(".quarantine") ? "; a quarantine topic is its owner's alone." : "."));
+            }
+        }
     }
 
     private int partitions(String topic) {

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * How to create a {@link PortSubscriber}: immutable; each {@code withX} returns a copy.
  *
- * @param name            the subscriber's name; its consumer group is {@code <consumer domain>.<name>}
+ * @param name            the subscriber's name; its consumer group is {@code <consumer domain>.<name>}, a namespace it
+ *                        shares with the domain's Kafka Streams application ids: give each its own name
  * @param onUndecodable   what to do with records that cannot be decoded; {@link OnUndecodable#DEAD_LETTER} by default
  * @param deadLetterTopic the dead-letter topic, or null for {@code <consumer domain>.dead-letter}
  * @param consumerConfig  consumer settings that override the defaults

@@ -147,6 +147,19 @@ class FieldMaskerTest {
     }
 
     @Test
+    void aFieldInsideAMaskedRecordCountsAsMaskedSoThatAKeyThereIsHashed() {
+        // given: the whole address is PII; a port keyed by address.street
+        FieldMasker masker = FieldMasker.create(CUSTOMER, Map.of("address", "PII"), "INTERNAL", RULES);
+
+        // then
+        assertThat(masker.masks("address")).isTrue();
+        assertThat(masker.masks("address.street")).isTrue();
+        assertThat(masker.masks("email")).isTrue();
+        assertThat(masker.masks("id")).isFalse();
+        assertThat(masker.masks("addressBook")).isFalse(); // a prefix of the name is not a path inside it
+    }
+
+    @Test
     void aConsumerClearedForPiiSeesPiiInClearAndTheRecordUnchanged() {
         // given
         FieldMasker masker = FieldMasker.create(CUSTOMER, Map.of(), "PII", RULES);

@@ -86,7 +86,10 @@ public final class TopologyChecks {
 
     /**
      * The ports each output port is derived from: the port topics upstream of the output's processor, through
-     * repartition topics, table stores and masked global-table copies.
+     * repartition topics, table stores and masked global-table copies. A global table is readable from every
+     * sub-topology, and the topology's description does not say which processors look it up (a stream-global-table
+     * join names no store), so every output of a topology with global tables counts as derived from all of them:
+     * lineage errs on the side of naming too many inputs, never too few.
      *
      * @param outputs      the output ports by the name of the processor that publishes on them
      * @param globalCopies the masked copies that feed global tables, by topic
@@ -94,24 +97,19 @@ public final class TopologyChecks {
     public static Map<PortAddress, Set<PortAddress>> lineage(TopologyDescription description,
                                                             Map<String, PortAddress> outputs,
                                                             Map<String, GovernedStreamsBuilder.GlobalTableCopy> globalCopies) {
-        Map<String, String> globalStoreTopic = new HashMap<>();
+        Set<String> globalTopics = new LinkedHashSet<>();
         for (TopologyDescription.GlobalStore store : description.globalStores()) {
-            for (String storeName : store.processor().stores()) {
-                store.source().topicSet().forEach(topic -> globalStoreTopic.put(storeName, topic));
-            }
+            globalTopics.addAll(store.source().topicSet());
         }
-        // every topic a sub-topology writes, with the topics it reads (its sources and the global stores it uses)
+        // every topic a sub-topology writes, with the topics it reads (its sources and every global table)
         Map<String, Set<String>> writtenFrom = new HashMap<>();
         Map<Integer, Set<String>> readBy = new HashMap<>();
         Map<String, Integer> subtopologyOfProcessor = new HashMap<>();
         for (TopologyDescription.Subtopology subtopology : description.subtopologies()) {
             Set<String> reads = new LinkedHashSet<>(sourceTopics(subtopology));
+            reads.addAll(globalTopics);
             for (TopologyDescription.Node node : subtopology.nodes()) {
                 subtopologyOfProcessor.put(node.name(), subtopology.id());
-                if (node instanceof TopologyDescription.Processor processor) {
-                    processor.stores().stream().map(globalStoreTopic::get).filter(java.util.Objects::nonNull)
-                            .forEach(reads::add);
-                }
             }
             readBy.put(subtopology.id(), reads);
             for (TopologyDescription.Node node : subtopology.nodes()) {

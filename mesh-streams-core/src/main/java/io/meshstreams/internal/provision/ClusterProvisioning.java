@@ -296,14 +296,18 @@ public final class ClusterProvisioning {
     }
 
     private void createTopics(List<NewTopic> topics) {
-        try {
-            admin.createTopics(topics).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw failure("create topics " + topics.stream().map(NewTopic::name).toList(), e);
+        // Topic by topic: one that another provisioner created meanwhile is fine, and must not hide another's failure.
+        Map<String, KafkaFuture<Void>> created = admin.createTopics(topics).values();
+        for (Map.Entry<String, KafkaFuture<Void>> topic : created.entrySet()) {
+            try {
+                topic.getValue().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw failure("create topic " + topic.getKey(), e);
+                }
+            } catch (InterruptedException | TimeoutException e) {
+                throw failure("create topic " + topic.getKey(), e);
             }
-        } catch (InterruptedException | TimeoutException e) {
-            throw failure("create topics " + topics.stream().map(NewTopic::name).toList(), e);
         }
         awaitTopicsReady(topics.stream().map(NewTopic::name).toList(), Map.of());
     }

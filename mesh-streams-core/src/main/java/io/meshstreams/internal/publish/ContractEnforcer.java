@@ -85,7 +85,7 @@ public final class ContractEnforcer {
         return schema;
     }
 
-    public Checked check(@Nullable Object givenKey, Object value) {
+    public Checked check(@Nullable Object givenKey, @Nullable Object value) {
         List<Violation> violations = null;
 
         // 1. the key
@@ -106,8 +106,9 @@ public final class ContractEnforcer {
         if (!conforms) {
             violations = add(violations, Violation.ofSchema("", "the record's schema is "
                     + (value instanceof IndexedRecord indexed ? indexed.getSchema().getFullName()
-                    + " with another structure than" : "not an Avro record, but a " + value.getClass().getName()
-                    + "; expected") + " the port's schema " + schema.getFullName() + ". Fix: build the record with"
+                    + " with another structure than" : value == null ? "missing: the record is null (a tombstone);"
+                    + " a port carries records, not deletes. Expected" : "not an Avro record, but a "
+                    + value.getClass().getName() + "; expected") + " the port's schema " + schema.getFullName() + ". Fix: build the record with"
                     + " publisher.schema() (or the class generated from the port's .avsc)."));
         } else {
             try {
@@ -130,7 +131,7 @@ public final class ContractEnforcer {
     }
 
     /** The record as text, for quarantining a record that does not serialize. */
-    public static byte[] describe(Object value) {
+    public static byte[] describe(@Nullable Object value) {
         String text;
         try {
             text = GenericData.get().toString(value);

@@ -109,14 +109,16 @@ public interface PortPublisher<K, V> extends AutoCloseable {
      *   <li>Futures and callbacks of records published asynchronously in the transaction are completed when it
      *       ends, before {@code transaction} returns or throws: with their results if it committed, otherwise
      *       exceptionally with a {@link io.meshstreams.MeshException} whose cause says why it aborted.</li>
-     *   <li>An error the producer cannot recover from, such as being fenced by another producer with the same
-     *       transactional id, throws a {@link io.meshstreams.MeshException} and closes the publisher; create a new
-     *       one.</li>
+     *   <li>A commit that times out is tried again a few times. If it still times out, its outcome is unknown (the
+     *       brokers may still commit it, or abort it when a producer with the same transactional id starts): this
+     *       throws a {@link io.meshstreams.MeshException} and the publisher is closed; create a new one. So does an
+     *       error the producer cannot recover from, such as being fenced by another producer with the same
+     *       transactional id.</li>
      * </ol>
      *
      * @throws IllegalStateException if the publisher was not created with a transactional id, is closed, or this
      *                               thread already runs a transaction of it
-     * @throws io.meshstreams.MeshException if the transaction could not commit
+     * @throws io.meshstreams.MeshException if the transaction could not commit, or its outcome is unknown
      */
     void transaction(Consumer<PortPublisher<K, V>> work);
 

@@ -18,13 +18,14 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,10 +53,15 @@ import java.util.function.Consumer;
  */
 public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private static final Logger log = LoggerFactory.getLogger(KafkaPortPublisher.class);
+    /**
+     * How often a commit that timed out is tried again before its outcome is given up as unknown. Each attempt waits
+     * up to the producer's {@code max.block.ms}.
+     */
+    static final int COMMIT_RETRIES = 3;
 
     /** Everything a publisher needs, resolved by the client before it is created. */
     public record Setup(PortAddress address, OutputPort port, String domain, int schemaId, int schemaVersion,
-                        KafkaProducer<byte[], byte[]> producer, boolean transactional,
+                        Producer<byte[], byte[]> producer, boolean transactional,
                         @Nullable Serializer<Object> avroKeySerializer, MeterRegistry meters, String name) {
     }
 
@@ -65,7 +71,7 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private final Schema schema;
     private final ContractEnforcer enforcer;
     private final OnViolation onViolation;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final boolean transactional;
     private final PublisherHeaders headers;
 
@@ -315,9 +321,21 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
 
     private void commit(OpenTransaction transaction) {
         try {
-            producer.commitTransaction();
+            commitRetryingTimeouts();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
             throw closeAfterFatal(transaction, fatal);
+        } catch (TimeoutException stillTimingOut) {
+            closed = true;
+            producer.close(Duration.ZERO);
+            failed.add(transaction.records());
+            MeshException unknown = new MeshException("Committing the transaction of the publisher for " + address
+                    + " timed out " + (COMMIT_RETRIES + 1) + " times (each attempt waits up to the producer's"
+                    + " max.block.ms), so its outcome is unknown: the brokers may still commit it, or abort it when a"
+                    + " new producer with the same transactional id initialises. This publisher is closed; create a"
+                    + " new one (with the same transactional id, which settles the open transaction) and check the"
+                    + " port before publishing its records again.", stillTimingOut);
+            transaction.failed(unknown);
+            throw unknown;
         } catch (RuntimeException commitFailure) {
             abort(transaction, commitFailure, "committing it failed: " + commitFailure);
             throw commitFailure;
@@ -325,6 +343,22 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         published.add(transaction.published);
         quarantined.add(transaction.quarantined);
         transaction.committed();
+    }
+
+    /** Commits; a commit that timed out is tried again, as {@code KafkaProducer.commitTransaction} allows. */
+    private void commitRetryingTimeouts() {
+        for (int retry = 0; ; retry++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException timeout) {
+                if (retry == COMMIT_RETRIES) {
+                    throw timeout;
+                }
+                log.warn("Committing the transaction of the publisher for {} timed out ({}); trying again ({} of {})",
+                        address, timeout.getMessage(), retry + 1, COMMIT_RETRIES);
+            }
+        }
     }
 
     /** Aborts the transaction; {@code why} gets what went wrong while aborting, as suppressed exceptions. */

@@ -21,7 +21,6 @@ import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -361,11 +360,14 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         }
     }
 
-    /** Aborts the transaction; {@code why} gets what went wrong while aborting, as suppressed exceptions. */
+    /**
+     * Aborts the transaction; {@code why} gets what went wrong while aborting as a suppressed exception, so that the
+     * caller still sees the original failure (a producer closed meanwhile throws an IllegalStateException here).
+     */
     private void abort(OpenTransaction transaction, Throwable why, String reason) {
         try {
             producer.abortTransaction();
-        } catch (KafkaException abortFailure) {
+        } catch (RuntimeException abortFailure) {
             why.addSuppressed(abortFailure);
             if (isFatal(abortFailure)) {
                 closed = true;

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * How a transactional publisher ends a transaction whose commit times out or is fenced, against Kafka's
- * {@link MockProducer} (a real broker cannot be made to time out a commit on cue).
+ * How a transactional publisher ends a transaction when Kafka's commit times out or is fenced, or its abort fails,
+ * against Kafka's {@link MockProducer} (a real broker cannot be made to fail these on cue).
  */
 class TransactionCommitTest {
 
@@ -117,5 +117,28 @@ class TransactionCommitTest {
         assertThat(producer.closed()).isTrue();
         assertThat(catchThrowable(() -> result.get().join())).cause().isSameAs(fenced);
         assertThat(publisher.stats()).isEqualTo(new PublisherStats(0, 0, 0, 1));
+    }
+
+    @Test
+    void whenTheAbortFailsTooTheWorksExceptionIsStillTheOneThrownAndTheResultsAreFailed() {
+        SlowCommitProducer producer = new SlowCommitProducer(0);
+        IllegalStateException abortFailure = new IllegalStateException("Cannot perform operation after producer has"
+                + " been closed");
+        producer.abortTransactionException = abortFailure;
+        RuntimeException workFailure = new IllegalArgumentException("the work's own failure");
+        try (PortPublisher<String, GenericRecord> publisher = publisher(producer)) {
+            AtomicReference<CompletableFuture<PublishResult>> result = new AtomicReference<>();
+
+            Throwable thrown = catchThrowable(() -> publisher.transaction(p -> {
+                result.set(p.publishAsync(Orders.order()));
+                throw workFailure;
+            }));
+
+            assertThat(thrown).isSameAs(workFailure);
+            assertThat(thrown.getSuppressed()).containsExactly(abortFailure);
+            assertThat(catchThrowable(() -> result.get().join())).cause().isInstanceOf(MeshException.class)
+                    .hasMessageContaining("was aborted (the work threw").hasCause(workFailure);
+            assertThat(publisher.stats()).isEqualTo(new PublisherStats(0, 0, 0, 1));
+        }
     }
 }

@@ -30,6 +30,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -220,7 +221,8 @@ public final class KafkaProductCatalog implements ProductCatalog {
 
     /**
      * Whether the catalog topic exists; if it does, checks (once) that it is compacted, which a catalog needs: under
-     * {@code cleanup.policy=delete} the brokers would drop products and grants once retention passes.
+     * {@code cleanup.policy=delete} the brokers would drop products and grants once retention passes. A principal
+     * that may not describe the topic's configuration gets a warning, and the catalog goes on unchecked.
      *
      * @throws MeshException if the topic exists with another cleanup policy, or could not be checked
      */
@@ -238,6 +240,13 @@ public final class KafkaProductCatalog implements ProductCatalog {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return false;
+            }
+            if (e.getCause() instanceof AuthorizationException) {
+                // Reading the catalog needs only READ on its topic; the check must not take that away.
+                log.warn("Cannot check that the catalog topic {} is compacted (cleanup.policy=compact): {}. Allow"
+                        + " DESCRIBE_CONFIGS on it to have it checked.", topic, e.getCause().toString());
+                topicChecked = true;
+                return true;
             }
             throw new MeshException("Could not check the catalog topic " + topic + ": " + e.getCause()
                     + ". Check that the cluster is reachable and that this principal may describe the topic's"

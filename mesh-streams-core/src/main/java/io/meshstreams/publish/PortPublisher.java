@@ -25,10 +25,11 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>Thread-safe: one publisher may be shared by many threads, as a {@code KafkaProducer} may.</li>
  *   <li>The async methods return at once; their futures complete when Kafka acknowledged the record (or refused
- *       it). The sync methods wait for that.</li>
+ *       it). The sync methods wait for that. In a transaction, futures and callbacks complete when the transaction
+ *       ends instead (see {@link #transaction(Consumer)}).</li>
  *   <li>A transactional publisher ({@link PublisherOptions#withTransactionalId(String)}) publishes only inside
- *       {@link #transaction(Consumer)}; everything published there, quarantined records included, commits or aborts
- *       together.</li>
+ *       {@link #transaction(Consumer)}, on the thread that runs it; everything published there, quarantined records
+ *       included, commits or aborts together.</li>
  *   <li>{@link #close()} sends what is buffered and releases the producer; the creator closes the publisher.</li>
  * </ol>
  *
@@ -56,8 +57,14 @@ public interface PortPublisher<K, V> extends AutoCloseable {
     /**
      * Publishes a record and waits for the acknowledgement.
      *
+     * <p>Inside {@link #transaction(Consumer)} the result means: written within the transaction. Consumers that read
+     * {@code read_committed} see the record only when the transaction commits; if it aborts, {@code transaction}
+     * throws.
+     *
      * @throws ContractViolationException if the record breaks the contract and the port rejects such records
      * @throws org.apache.kafka.common.KafkaException if Kafka did not acknowledge the record
+     * @throws IllegalStateException if the publisher is closed, or is transactional and this thread runs none of its
+     *                               transactions
      */
     PublishResult publish(PortRecord<K, V> record);
 
@@ -72,20 +79,46 @@ public interface PortPublisher<K, V> extends AutoCloseable {
     /**
      * Checks the record now and sends it; the future completes when Kafka acknowledged it, exceptionally with a
      * {@link ContractViolationException} (rejected) or Kafka's exception (not acknowledged).
+     *
+     * <p>Inside {@link #transaction(Consumer)} a rejection still completes the future at once, but any other outcome
+     * is known only when the transaction ends: on commit the future completes with the result; if the transaction
+     * aborts, exceptionally with a {@link io.meshstreams.MeshException} that says why. So wait for it after
+     * {@code transaction} returns: waiting ({@code get}, {@code join}) inside the work, on the transaction's thread,
+     * throws {@link IllegalStateException} rather than waiting forever. To wait for a record inside the work, use
+     * {@link #publish(PortRecord)}.
      */
     CompletableFuture<PublishResult> publishAsync(PortRecord<K, V> record);
 
     /**
      * Checks the record now and sends it; the callback is told where it went. Like {@code publishAsync} without a
-     * future per record: the form for the highest throughput.
+     * future per record: the form for the highest throughput. Inside {@link #transaction(Consumer)}, as with
+     * {@code publishAsync}, the callback is told when the transaction ends (a rejection at once), on the thread that
+     * ran the transaction, before {@code transaction} returns.
      */
     void publish(PortRecord<K, V> record, PublishCallback callback);
 
     /**
      * Runs {@code work} in one Kafka transaction: records it publishes through this publisher commit together when
-     * it returns, or abort together when it throws (the exception is rethrown). Only for transactional publishers.
+     * it returns, or abort together when it throws. Only for transactional publishers.
      *
-     * @throws IllegalStateException if the publisher was not created with a transactional id
+     * <ol>
+     *   <li>The work publishes on the thread that called {@code transaction}; records from other threads are refused
+     *       with an {@link IllegalStateException} meanwhile. One transaction runs at a time: other threads calling
+     *       {@code transaction} wait for it. Transactions do not nest.</li>
+     *   <li>Whatever the work throws, {@code Error}s included, aborts the transaction and is rethrown as it is.</li>
+     *   <li>Futures and callbacks of records published asynchronously in the transaction are completed when it
+     *       ends, before {@code transaction} returns or throws: with their results if it committed, otherwise
+     *       exceptionally with a {@link io.meshstreams.MeshException} whose cause says why it aborted.</li>
+     *   <li>A commit that times out is tried again a few times. If it still times out, its outcome is unknown (the
+     *       brokers may still commit it, or abort it when a producer with the same transactional id starts): this
+     *       throws a {@link io.meshstreams.MeshException} and the publisher is closed; create a new one. So does an
+     *       error the producer cannot recover from, such as being fenced by another producer with the same
+     *       transactional id.</li>
+     * </ol>
+     *
+     * @throws IllegalStateException if the publisher was not created with a transactional id, is closed, or this
+     *                               thread already runs a transaction of it
+     * @throws io.meshstreams.MeshException if the transaction could not commit, or its outcome is unknown
      */
     void transaction(Consumer<PortPublisher<K, V>> work);
 

@@ -18,22 +18,24 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -42,11 +44,23 @@ import java.util.function.Consumer;
  * The {@link PortPublisher}: checks the contract on the caller's thread, serializes once, and sends bytes with a
  * {@code KafkaProducer<byte[], byte[]>} it owns. The publish path allocates the output array, the headers and the
  * producer record, nothing it could cache.
+ *
+ * <p>A transactional publisher runs one transaction at a time, under {@link #transactionLock}, and takes records only
+ * from the thread that holds it. The outcome of each record published asynchronously in a transaction is held back
+ * until the transaction ends: a broker's acknowledgement says only that the record was written within the
+ * transaction, which may still abort.
  */
 public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
+    private static final Logger log = LoggerFactory.getLogger(KafkaPortPublisher.class);
+    /**
+     * How often a commit that timed out is tried again before its outcome is given up as unknown. Each attempt waits
+     * up to the producer's {@code max.block.ms}.
+     */
+    static final int COMMIT_RETRIES = 3;
+
     /** Everything a publisher needs, resolved by the client before it is created. */
     public record Setup(PortAddress address, OutputPort port, String domain, int schemaId, int schemaVersion,
-                        KafkaProducer<byte[], byte[]> producer, boolean transactional,
+                        Producer<byte[], byte[]> producer, boolean transactional,
                         @Nullable Serializer<Object> avroKeySerializer, MeterRegistry meters, String name) {
     }
 
@@ -56,7 +70,7 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private final Schema schema;
     private final ContractEnforcer enforcer;
     private final OnViolation onViolation;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final boolean transactional;
     private final PublisherHeaders headers;
 
@@ -67,10 +81,10 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private final LongAdder checks = new LongAdder();
     private final LongAdder checkNanos = new LongAdder();
 
+    /** Held by the thread that runs a transaction, for as long as it runs. */
     private final ReentrantLock transactionLock = new ReentrantLock();
-    private volatile boolean inTransaction;
-    private final AtomicLong transactionPublished = new AtomicLong();
-    private final AtomicLong transactionQuarantined = new AtomicLong();
+    /** The running transaction; read and written only by the thread that holds {@link #transactionLock}. */
+    private @Nullable OpenTransaction current;
     private volatile boolean closed;
 
     public KafkaPortPublisher(Setup setup) {
@@ -117,9 +131,12 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
 
     @Override
     public PublishResult publish(PortRecord<K, V> record) {
-        CompletableFuture<PublishResult> future = publishAsync(record);
+        // In a transaction too, this waits for the broker's acknowledgement of this one record (not for the
+        // transaction's end, which comes after the work returns): the record is written within the transaction.
+        CompletableFuture<PublishResult> acknowledged = new CompletableFuture<>();
+        checkAndSend(record, completing(acknowledged), admit(), false);
         try {
-            return future.get();
+            return acknowledged.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MeshException("Interrupted while waiting for Kafka to acknowledge a record on " + address
@@ -135,26 +152,55 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
 
     @Override
     public CompletableFuture<PublishResult> publishAsync(PortRecord<K, V> record) {
-        CompletableFuture<PublishResult> future = new CompletableFuture<>();
-        publish(record, (result, exception) -> {
-            if (exception != null) {
-                future.completeExceptionally(exception);
-            } else {
-                future.complete(result);
-            }
-        });
+        OpenTransaction transaction = admit();
+        CompletableFuture<PublishResult> future = transaction == null ? new CompletableFuture<>()
+                : new TransactionOutcomeFuture<>(transaction, address);
+        checkAndSend(record, completing(future), transaction, true);
         return future;
     }
 
     @Override
     public void publish(PortRecord<K, V> record, PublishCallback callback) {
+        checkAndSend(record, callback, admit(), true);
+    }
+
+    private static PublishCallback completing(CompletableFuture<PublishResult> future) {
+        return (result, exception) -> {
+            if (exception != null) {
+                future.completeExceptionally(exception);
+            } else {
+                future.complete(result);
+            }
+        };
+    }
+
+    /**
+     * Whether a record may be published now, and in which transaction: none for a publisher that is not
+     * transactional; for a transactional one, the transaction this thread runs.
+     */
+    private @Nullable OpenTransaction admit() {
         if (closed) {
             throw new IllegalStateException("The publisher for " + address + " is closed; create a new one");
         }
-        if (transactional && !inTransaction) {
-            throw new IllegalStateException("The publisher for " + address + " is transactional: publish inside"
-                    + " publisher.transaction(p -> ...), or create it without a transactional id");
+        if (!transactional) {
+            return null;
         }
+        OpenTransaction transaction = transactionLock.isHeldByCurrentThread() ? current : null;
+        if (transaction == null) {
+            throw new IllegalStateException("The publisher for " + address + " is transactional: publish inside"
+                    + " publisher.transaction(p -> ...), on the thread that runs it (a transaction takes only the"
+                    + " records its own thread publishes), or create the publisher without a transactional id");
+        }
+        return transaction;
+    }
+
+    /**
+     * Checks the record and sends it (to the port or to quarantine) or rejects it. In a transaction, with
+     * {@code untilTransactionEnds}, the callback learns the outcome when the transaction ends; otherwise when the
+     * broker acknowledges the record. A rejection is told at once.
+     */
+    private void checkAndSend(PortRecord<K, V> record, PublishCallback callback, @Nullable OpenTransaction transaction,
+                              boolean untilTransactionEnds) {
         long started = System.nanoTime();
         ContractEnforcer.Checked checked = enforcer.check(record.key(), record.value());
         checkNanos.add(System.nanoTime() - started);
@@ -163,7 +209,7 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         Long timestamp = record.timestamp();
         if (violations == null) {
             send(new ProducerRecord<>(topic, null, timestamp, checked.key(), checked.value(),
-                    headers.forPort(record.headers())), List.of(), false, callback);
+                    headers.forPort(record.headers())), List.of(), false, callback, transaction, untilTransactionEnds);
             return;
         }
         if (onViolation == OnViolation.REJECT) {
@@ -174,46 +220,53 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         boolean avro = checked.value() != null;
         byte[] quarantineValue = avro ? checked.value() : ContractEnforcer.describe(record.value());
         send(new ProducerRecord<>(quarantineTopic, null, timestamp, checked.key(), quarantineValue,
-                headers.forQuarantine(record.headers(), violations, avro)), violations, true, callback);
+                headers.forQuarantine(record.headers(), violations, avro)), violations, true, callback, transaction,
+                untilTransactionEnds);
     }
 
     private void send(ProducerRecord<byte[], byte[]> producerRecord, List<Violation> violations, boolean quarantine,
-                      PublishCallback callback) {
-        boolean inTx = inTransaction;
-        if (inTx) {
-            // Counted when the transaction ends: published or quarantined on commit, failed on abort.
-            (quarantine ? transactionQuarantined : transactionPublished).incrementAndGet();
-        }
-        try {
-            producer.send(producerRecord, (metadata, exception) -> complete(metadata, exception, violations, quarantine,
-                    inTx, callback));
-        } catch (RuntimeException e) {
-            if (!inTx) {
+                      PublishCallback callback, @Nullable OpenTransaction transaction, boolean untilTransactionEnds) {
+        if (transaction == null) {
+            try {
+                producer.send(producerRecord, (metadata, exception) -> acknowledged(metadata, exception, violations,
+                        quarantine, callback));
+            } catch (RuntimeException e) {
                 failed.increment();
+                callback.onCompletion(null, e);
             }
-            callback.onCompletion(null, e);
+            return;
+        }
+        // Counted when the transaction ends: published or quarantined on commit, failed otherwise.
+        transaction.count(quarantine);
+        PublishCallback told = untilTransactionEnds ? transaction.holdBack(callback) : callback;
+        try {
+            producer.send(producerRecord, (metadata, exception) -> told.onCompletion(
+                    exception == null ? result(metadata, violations, quarantine) : null, exception));
+        } catch (RuntimeException e) {
+            transaction.notSent(e);
+            told.onCompletion(null, e);
         }
     }
 
-    private void complete(RecordMetadata metadata, @Nullable Exception exception, List<Violation> violations,
-                          boolean quarantine, boolean inTx, PublishCallback callback) {
+    /** A broker's acknowledgement of a record published outside a transaction. */
+    private void acknowledged(RecordMetadata metadata, @Nullable Exception exception, List<Violation> violations,
+                              boolean quarantine, PublishCallback callback) {
         if (exception != null) {
-            if (!inTx) {
-                failed.increment();
-            }
+            failed.increment();
             callback.onCompletion(null, exception);
             return;
         }
-        if (!inTx) { // in a transaction, the commit counts
-            if (quarantine) {
-                quarantined.increment();
-            } else {
-                published.increment();
-            }
+        if (quarantine) {
+            quarantined.increment();
+        } else {
+            published.increment();
         }
-        callback.onCompletion(new PublishResult(quarantine ? PublishResult.Outcome.QUARANTINED
-                : PublishResult.Outcome.PUBLISHED, metadata.topic(), metadata.partition(), metadata.offset(),
-                metadata.timestamp(), violations), null);
+        callback.onCompletion(result(metadata, violations, quarantine), null);
+    }
+
+    private static PublishResult result(RecordMetadata metadata, List<Violation> violations, boolean quarantine) {
+        return new PublishResult(quarantine ? PublishResult.Outcome.QUARANTINED : PublishResult.Outcome.PUBLISHED,
+                metadata.topic(), metadata.partition(), metadata.offset(), metadata.timestamp(), violations);
     }
 
     @Override
@@ -222,39 +275,125 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
             throw new IllegalStateException("The publisher for " + address + " is not transactional: create it with"
                     + " PublisherOptions.named(...).withTransactionalId(\"<a stable id per publishing instance>\")");
         }
+        if (transactionLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("transaction() was called inside a transaction of the publisher for "
+                    + address + ": transactions do not nest; publish through the publisher the running transaction"
+                    + " hands to its work");
+        }
         transactionLock.lock();
+        OpenTransaction transaction = null;
         try {
-            transactionPublished.set(0);
-            transactionQuarantined.set(0);
+            if (closed) {
+                throw new IllegalStateException("The publisher for " + address + " is closed; create a new one");
+            }
             producer.beginTransaction();
-            inTransaction = true;
+            transaction = new OpenTransaction(Thread.currentThread());
+            current = transaction;
             try {
                 work.accept(this);
-                inTransaction = false;
+            } catch (Throwable workFailure) { // Errors and sneaky checked exceptions too: none may leave it open
+                current = null;
+                if (isFatal(workFailure)) {
+                    throw closeAfterFatal(transaction, (RuntimeException) workFailure);
+                }
+                abort(transaction, workFailure, "the work threw " + workFailure);
+                throw workFailure;
+            }
+            current = null;
+            RuntimeException notSent = transaction.notSent();
+            if (notSent != null) {
+                MeshException failure = new MeshException("The transaction of the publisher for " + address
+                        + " was aborted: a record published in it could not be handed to the producer ("
+                        + notSent + ")", notSent);
+                abort(transaction, failure, "a record of it could not be sent: " + notSent);
+                throw failure;
+            }
+            commit(transaction);
+        } finally {
+            current = null;
+            transactionLock.unlock();
+            if (transaction != null) {
+                transaction.end(address); // tells the held-back callbacks, outside the lock
+            }
+        }
+    }
+
+    private void commit(OpenTransaction transaction) {
+        try {
+            commitRetryingTimeouts();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
+            throw closeAfterFatal(transaction, fatal);
+        } catch (TimeoutException stillTimingOut) {
+            closed = true;
+            producer.close(Duration.ZERO);
+            failed.add(transaction.records());
+            MeshException unknown = new MeshException("Committing the transaction of the publisher for " + address
+                    + " timed out " + (COMMIT_RETRIES + 1) + " times (each attempt waits up to the producer's"
+                    + " max.block.ms), so its outcome is unknown: the brokers may still commit it, or abort it when a"
+                    + " new producer with the same transactional id initialises. This publisher is closed; create a"
+                    + " new one (with the same transactional id, which settles the open transaction) and check the"
+                    + " port before publishing its records again.", stillTimingOut);
+            transaction.failed(unknown);
+            throw unknown;
+        } catch (RuntimeException commitFailure) {
+            abort(transaction, commitFailure, "committing it failed: " + commitFailure);
+            throw commitFailure;
+        }
+        published.add(transaction.published);
+        quarantined.add(transaction.quarantined);
+        transaction.committed();
+    }
+
+    /** Commits; a commit that timed out is tried again, as {@code KafkaProducer.commitTransaction} allows. */
+    private void commitRetryingTimeouts() {
+        for (int retry = 0; ; retry++) {
+            try {
                 producer.commitTransaction();
-            } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
-                inTransaction = false;
-                failed.add(transactionPublished.get() + transactionQuarantined.get());
+                return;
+            } catch (TimeoutException timeout) {
+                if (retry == COMMIT_RETRIES) {
+                    throw timeout;
+                }
+                log.warn("Committing the transaction of the publisher for {} timed out ({}); trying again ({} of {})",
+                        address, timeout.getMessage(), retry + 1, COMMIT_RETRIES);
+            }
+        }
+    }
+
+    /**
+     * Aborts the transaction; {@code why} gets what went wrong while aborting as a suppressed exception, so that the
+     * caller still sees the original failure (a producer closed meanwhile throws an IllegalStateException here).
+     */
+    private void abort(OpenTransaction transaction, Throwable why, String reason) {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException abortFailure) {
+            why.addSuppressed(abortFailure);
+            if (isFatal(abortFailure)) {
                 closed = true;
                 producer.close(Duration.ZERO);
-                throw new MeshException("The transactional publisher for " + address + " can no longer publish ("
-                        + fatal.getClass().getSimpleName() + ": " + fatal.getMessage() + "); its transaction was"
-                        + " aborted. Create a new publisher.", fatal);
-            } catch (RuntimeException e) {
-                inTransaction = false;
-                try {
-                    producer.abortTransaction();
-                } catch (KafkaException abortFailure) {
-                    e.addSuppressed(abortFailure);
-                }
-                failed.add(transactionPublished.get() + transactionQuarantined.get());
-                throw e;
             }
-            published.add(transactionPublished.get());
-            quarantined.add(transactionQuarantined.get());
-        } finally {
-            transactionLock.unlock();
         }
+        failed.add(transaction.records());
+        transaction.failed(new MeshException("The transaction of the publisher for " + address + " was aborted ("
+                + reason + "); the record is not on the port", why));
+    }
+
+    private MeshException closeAfterFatal(OpenTransaction transaction, RuntimeException fatal) {
+        failed.add(transaction.records());
+        closed = true;
+        producer.close(Duration.ZERO);
+        MeshException failure = new MeshException("The transactional publisher for " + address + " can no longer"
+                + " publish (" + fatal.getClass().getSimpleName() + ": " + fatal.getMessage() + "); its transaction was"
+                + " aborted. Create a new publisher.", fatal);
+        transaction.failed(failure);
+        return failure;
+    }
+
+    /** Errors after which the producer cannot go on: it is closed, and so is this publisher. */
+    private static boolean isFatal(Throwable e) {
+        return e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException
+                || e instanceof AuthorizationException;
     }
 
     @Override
@@ -274,5 +413,193 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         }
         closed = true;
         producer.close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The transaction a thread runs: what it published, counted when it ends, and the callbacks that learn the
+     * outcome of their record when it ends.
+     */
+    private static final class OpenTransaction {
+        private final Thread thread;
+        private volatile boolean running = true;
+        // Touched only by the transaction's thread:
+        private long published;
+        private long quarantined;
+        private final List<HeldBackOutcome> heldBack = new ArrayList<>();
+        private @Nullable RuntimeException notSent;
+        private boolean committed;
+        private @Nullable MeshException failure;
+
+        OpenTransaction(Thread thread) {
+            this.thread = thread;
+        }
+
+        void count(boolean quarantine) {
+            if (quarantine) {
+                quarantined++;
+            } else {
+                published++;
+            }
+        }
+
+        long records() {
+            return published + quarantined;
+        }
+
+        PublishCallback holdBack(PublishCallback callback) {
+            HeldBackOutcome outcome = new HeldBackOutcome(callback);
+            heldBack.add(outcome);
+            return outcome;
+        }
+
+        /** A record that the producer refused to take: the transaction must not commit without it. */
+        void notSent(RuntimeException e) {
+            if (notSent == null) {
+                notSent = e;
+            }
+        }
+
+        @Nullable RuntimeException notSent() {
+            return notSent;
+        }
+
+        void committed() {
+            committed = true;
+        }
+
+        void failed(MeshException why) {
+            failure = why;
+        }
+
+        /** Whether waiting on {@code waiter} for the outcome of one of its records would wait forever. */
+        boolean runsOn(Thread waiter) {
+            return running && waiter == thread;
+        }
+
+        /** Ends the transaction: every held-back callback learns its record's outcome. */
+        void end(PortAddress address) {
+            running = false;
+            if (committed) {
+                heldBack.forEach(HeldBackOutcome::committed);
+                return;
+            }
+            MeshException why = failure != null ? failure : new MeshException("The transaction of the publisher for "
+                    + address + " ended without committing; the record is not on the port");
+            heldBack.forEach(outcome -> outcome.aborted(why));
+        }
+    }
+
+    /**
+     * The outcome of one record published asynchronously in a transaction, told to the caller's callback when the
+     * transaction ends: on commit, the broker's acknowledgement (if that came later, when it comes); otherwise the
+     * reason the transaction did not commit.
+     */
+    private static final class HeldBackOutcome implements PublishCallback {
+        private final PublishCallback callback;
+        // Guarded by this: the producer's I/O thread acknowledges, the transaction's thread ends the transaction.
+        private @Nullable PublishResult result;
+        private @Nullable Exception exception;
+        private boolean acknowledged;
+        private boolean committed;
+        private boolean told;
+
+        HeldBackOutcome(PublishCallback callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public void onCompletion(@Nullable PublishResult result, @Nullable Exception exception) {
+            synchronized (this) {
+                this.result = result;
+                this.exception = exception;
+                acknowledged = true;
+                if (!committed || told) {
+                    return;
+                }
+                told = true;
+            }
+            tell(result, exception);
+        }
+
+        void committed() {
+            PublishResult acknowledgedResult;
+            Exception acknowledgedException;
+            synchronized (this) {
+                committed = true;
+                if (!acknowledged || told) {
+                    return; // the acknowledgement tells, when it comes
+                }
+                told = true;
+                acknowledgedResult = result;
+                acknowledgedException = exception;
+            }
+            tell(acknowledgedResult, acknowledgedException);
+        }
+
+        void aborted(MeshException why) {
+            synchronized (this) {
+                if (told) {
+                    return;
+                }
+                told = true;
+            }
+            tell(null, why);
+        }
+
+        private void tell(@Nullable PublishResult result, @Nullable Exception exception) {
+            try {
+                callback.onCompletion(result, exception);
+            } catch (RuntimeException e) {
+                // as the producer does with a callback that throws: the other records' callbacks are still told
+                log.error("A publish callback threw; the other callbacks of the transaction are still called", e);
+            }
+        }
+    }
+
+    /**
+     * The future of a record published asynchronously in a transaction. It completes when the transaction ends, so
+     * waiting for it on the transaction's own thread before then would never end: that throws instead. Stages
+     * derived from it ({@code thenApply}, ...) behave the same way.
+     */
+    private static final class TransactionOutcomeFuture<T> extends CompletableFuture<T> {
+        private final OpenTransaction transaction;
+        private final PortAddress address;
+
+        TransactionOutcomeFuture(OpenTransaction transaction, PortAddress address) {
+            this.transaction = transaction;
+            this.address = address;
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            refuseToWaitInsideTheTransaction();
+            return super.get();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException,
+                java.util.concurrent.TimeoutException {
+            refuseToWaitInsideTheTransaction();
+            return super.get(timeout, unit);
+        }
+
+        @Override
+        public T join() {
+            refuseToWaitInsideTheTransaction();
+            return super.join();
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new TransactionOutcomeFuture<>(transaction, address);
+        }
+
+        private void refuseToWaitInsideTheTransaction() {
+            if (!isDone() && transaction.runsOn(Thread.currentThread())) {
+                throw new IllegalStateException("The outcome of a record published in a transaction is known when the"
+                        + " transaction ends; wait for it after transaction() returns (port " + address + "). Inside"
+                        + " the transaction, publisher.publish(record) waits for the record to be written.");
+            }
+        }
     }
 }

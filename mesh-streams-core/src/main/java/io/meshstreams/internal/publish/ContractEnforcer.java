@@ -126,7 +126,10 @@ public final class ContractEnforcer {
                 violations = add(violations, v);
             }
         }
-        return new Checked(key == null ? null : keyBytes(key), valueBytes,
+        // The key's bytes from the field where it has one: a given key that equals it as text may be of another
+        // type (the text "1001" for a long), which an Avro key could not be written from.
+        Object keyToWrite = keyValue != null ? keyValue : key;
+        return new Checked(keyToWrite == null ? null : keyBytes(keyToWrite), valueBytes,
                 violations == null ? null : List.copyOf(violations));
     }
 

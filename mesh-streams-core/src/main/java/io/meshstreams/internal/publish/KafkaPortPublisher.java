@@ -202,7 +202,21 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private void checkAndSend(PortRecord<K, V> record, PublishCallback callback, @Nullable OpenTransaction transaction,
                               boolean untilTransactionEnds) {
         long started = System.nanoTime();
-        ContractEnforcer.Checked checked = enforcer.check(record.key(), record.value());
+        ContractEnforcer.Checked checked;
+        try {
+            checked = enforcer.check(record.key(), record.value());
+        } catch (RuntimeException e) { // e.g. an Avro key the registry cannot resolve now: told, never thrown
+            failed.increment();
+            MeshException failure = new MeshException("Could not check and serialize a record for " + address + ": "
+                    + e.getMessage(), e);
+            if (transaction == null) {
+                callback.onCompletion(null, failure);
+            } else { // a transaction must not commit without it
+                transaction.notSent(failure);
+                (untilTransactionEnds ? transaction.holdBack(callback) : callback).onCompletion(null, failure);
+            }
+            return;
+        }
         checkNanos.add(System.nanoTime() - started);
         checks.increment();
         List<Violation> violations = checked.violations();

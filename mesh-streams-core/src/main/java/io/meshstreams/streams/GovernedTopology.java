@@ -92,6 +92,10 @@ public final class GovernedTopology {
         properties.put(GovernedDeadLetters.MASKED_TOPICS_CONFIG, String.join(",", maskedTopics));
         // global tables (fed by masked copies) hand their processing failures to the same handler
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Kafka Streams 4.3's partition assignor reads its own StreamsConfig from the main consumer's settings and
+        // warns that the handler is not enabled unless it finds the setting there too.
+        properties.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                true);
         properties.putAll(overrides);
         return properties;
     }

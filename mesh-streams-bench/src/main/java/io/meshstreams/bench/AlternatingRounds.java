@@ -3,6 +3,7 @@ package io.meshstreams.bench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntToDoubleFunction;
 
 /**
@@ -39,11 +40,11 @@ public final class AlternatingRounds {
                 boolean isPlain = (side == 0) == plainFirst;
                 double rate = (isPlain ? plain : mesh).applyAsDouble(round);
                 (isPlain ? plainRates : meshRates).add(rate);
-                out.printf("  round %d %-5s %,12.0f rec/s%n", round + 1, isPlain ? "plain" : "mesh", rate);
+                out.printf(Locale.ROOT, "  round %d %-5s %,12.0f rec/s%n", round + 1, isPlain ? "plain" : "mesh", rate);
             }
         }
         Ratio ratio = new Ratio(median(meshRates), median(plainRates));
-        out.printf("%s ratio: %.2f (mesh %.0f rec/s, plain %.0f rec/s)%n", name, ratio.ratio(), ratio.mesh(),
+        out.printf(Locale.ROOT, "%s ratio: %.2f (mesh %.0f rec/s, plain %.0f rec/s)%n", name, ratio.ratio(), ratio.mesh(),
                 ratio.plain());
         return ratio;
     }

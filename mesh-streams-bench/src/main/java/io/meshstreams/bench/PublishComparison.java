@@ -50,14 +50,20 @@ public final class PublishComparison {
 
     private final int records;
     private final int rounds;
+    private final int warmUps;
     private final PrintStream out;
 
     public PublishComparison(int records, int rounds, PrintStream out) {
-        if (records < 1 || rounds < 1) {
-            throw new IllegalArgumentException("records and rounds must be at least 1");
+        this(records, rounds, WARM_UP_ROUNDS, out);
+    }
+
+    PublishComparison(int records, int rounds, int warmUps, PrintStream out) {
+        if (records < 1 || rounds < 1 || warmUps < 0) {
+            throw new IllegalArgumentException("records and rounds must be at least 1, warm-up rounds at least 0");
         }
         this.records = records;
         this.rounds = rounds;
+        this.warmUps = warmUps;
         this.out = out;
     }
 
@@ -107,7 +113,7 @@ public final class PublishComparison {
                         (result, e) -> done.accept(e != null ? e : result.isPublished() ? null
                                 : new IllegalStateException("benchmark record quarantined: " + result.violations()))));
                 // warm-up rounds, so that the JIT has compiled both paths (the mesh side has more code) before anything counts
-                AlternatingRounds.Ratio ratio = AlternatingRounds.run("publish", rounds, WARM_UP_ROUNDS, round -> {
+                AlternatingRounds.Ratio ratio = AlternatingRounds.run("publish", rounds, warmUps, round -> {
                     plainRound.accept(records);
                     return lastRate;
                 }, round -> {

@@ -10,6 +10,7 @@ import io.meshstreams.internal.governance.MaskingDeserializer;
 import io.meshstreams.internal.governance.PortKeyDeserializer;
 import io.meshstreams.internal.governance.ReadAccess;
 import io.meshstreams.internal.streams.ContractEnforcingProcessor;
+import io.meshstreams.internal.streams.GlobalCopyCatchUp;
 import io.meshstreams.internal.streams.TopologyChecks;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.KeyDefinition;
@@ -125,6 +126,9 @@ public final class GovernedStreamsBuilder {
     private final Map<PortAddress, Source> sources = new LinkedHashMap<>();
     private final List<Output> outputs = new ArrayList<>();
     private final Map<String, GlobalTableCopy> globalCopies = new LinkedHashMap<>();
+    /** By copy topic: how to bring the copy up to date before a start, and the name of the sink that writes it. */
+    private final Map<String, GlobalCopyCatchUp.Copy> catchUps = new LinkedHashMap<>();
+    private final Map<String, String> copySinks = new LinkedHashMap<>();
     private final Set<String> joinNames = new LinkedHashSet<>();
     private final Serde<GenericRecord> internalValueSerde;
 
@@ -230,10 +234,11 @@ public final class GovernedStreamsBuilder {
      * application ({@code <application id>-<name>-masked}), and the global table is built from that copy: no clear
      * classified value is ever stored by this application.
      *
-     * <p>The copy is written by this application itself, so on its very first start the global table fills while
-     * stream records are already being processed: a stream record that arrives before its match has been copied does
-     * not find it. Later starts restore the complete copy before processing. Where every early record must join,
-     * prefer {@link #table} with a stream-table {@link #join}.
+     * <p>As in plain Kafka Streams, the global table holds every record published on the port before the application
+     * starts when its first stream record is processed: {@link GovernedTopology#start} brings the copy up to date
+     * first (from where the application left off). Not when the same topology also reads the port as a stream or a
+     * table: then the copy fills while stream records are processed, and a stream record that arrives before its
+     * match has been copied does not find it; use {@link #table} with a stream-table {@link #join} there.
      */
     public GlobalKTable<String, GenericRecord> globalTable(PortAddress port, PortConsumed consumed) {
         Source source = admit(port);
@@ -241,6 +246,9 @@ public final class GovernedStreamsBuilder {
         source(source, consumed.name())
                 .to(copyTopic, Produced.with(Serdes.String(), internalValueSerde).withName(consumed.name() + "-mask"));
         globalCopies.put(copyTopic, new GlobalTableCopy(copyTopic, source.partitions(), port));
+        catchUps.put(copyTopic, new GlobalCopyCatchUp.Copy(port.topic(), copyTopic, source.keys(),
+                maskedSerde(source).deserializer(), internalValueSerde.serializer()));
+        copySinks.put(copyTopic, consumed.name() + "-mask");
         return streams.globalTable(copyTopic, Consumed.with(Serdes.String(), internalValueSerde)
                         .withName(consumed.name() + "-global"),
                 Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-global-store")
@@ -514,7 +522,26 @@ public final class GovernedStreamsBuilder {
         Set<String> maskedTopics = sources.values().stream().filter(source -> !source.masker().masksNothing())
                 .map(source -> source.port().topic()).collect(java.util.stream.Collectors.toSet());
         return new GovernedTopology(topology, client, applicationId, lineage, globalCopies.values(), maskedTopics,
-                ClientConfigs.kafkaOnly(client.config()));
+                ClientConfigs.kafkaOnly(client.config()), ownCopies(topology.describe()));
+    }
+
+    /**
+     * The copies a start may bring up to date itself: those whose port feeds nothing but the copy. A port also read
+     * as a stream or table shares its offsets with that processing, which a catch-up must not move.
+     */
+    private List<GlobalCopyCatchUp.Copy> ownCopies(org.apache.kafka.streams.TopologyDescription description) {
+        List<GlobalCopyCatchUp.Copy> own = new ArrayList<>();
+        catchUps.forEach((copyTopic, copy) -> {
+            boolean onlyTheCopy = description.subtopologies().stream().flatMap(s -> s.nodes().stream())
+                    .filter(node -> node instanceof org.apache.kafka.streams.TopologyDescription.Source source
+                            && source.topicSet() != null && source.topicSet().contains(copy.portTopic()))
+                    .allMatch(node -> node.successors().size() == 1
+                            && node.successors().iterator().next().name().equals(copySinks.get(copyTopic)));
+            if (onlyTheCopy) {
+                own.add(copy);
+            }
+        });
+        return own;
     }
 
     /**

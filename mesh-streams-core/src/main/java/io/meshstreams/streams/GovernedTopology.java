@@ -3,6 +3,7 @@ package io.meshstreams.streams;
 import io.meshstreams.MeshClient;
 import io.meshstreams.MeshException;
 import io.meshstreams.catalog.ProductCatalog;
+import io.meshstreams.internal.streams.GlobalCopyCatchUp;
 import io.meshstreams.internal.streams.GovernedDeadLetters;
 import io.meshstreams.product.PortAddress;
 
@@ -14,8 +15,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +34,13 @@ import java.util.concurrent.TimeoutException;
  * starts Kafka Streams.
  */
 public final class GovernedTopology {
+    /**
+     * A {@link #start(Map)} override: how long a start may spend bringing the masked copies of global tables up to
+     * date before Kafka Streams starts, in milliseconds; 0 skips it (the copies then fill while the application runs).
+     */
+    public static final String GLOBAL_CATCH_UP_TIMEOUT_CONFIG = "mesh.streams.global.catch.up.timeout.ms";
+    static final long DEFAULT_GLOBAL_CATCH_UP_TIMEOUT_MS = 300_000;
+
     private final Topology topology;
     private final MeshClient client;
     private final String applicationId;
@@ -38,11 +48,13 @@ public final class GovernedTopology {
     private final List<GovernedStreamsBuilder.GlobalTableCopy> globalCopies;
     private final Set<String> maskedTopics;
     private final Map<String, Object> kafkaConfig;
+    private final List<GlobalCopyCatchUp.Copy> catchUps;
 
     GovernedTopology(Topology topology, MeshClient client, String applicationId,
                      Map<PortAddress, Set<PortAddress>> lineage,
                      Collection<GovernedStreamsBuilder.GlobalTableCopy> globalCopies, Set<String> maskedTopics,
-                     Map<String, Object> kafkaConfig) {
+                     Map<String, Object> kafkaConfig, List<GlobalCopyCatchUp.Copy> catchUps) {
+        this.catchUps = List.copyOf(catchUps);
         this.topology = topology;
         this.client = client;
         this.applicationId = applicationId;
@@ -105,13 +117,24 @@ public final class GovernedTopology {
         return start(Map.of());
     }
 
-    /** Prepares, records lineage and starts Kafka Streams; the caller closes the returned instance. */
+    /**
+     * Prepares, records lineage and starts Kafka Streams; the caller closes the returned instance. Before starting,
+     * the masked copies that feed global tables are brought up to date (see {@link GovernedStreamsBuilder#globalTable}),
+     * for up to {@value #GLOBAL_CATCH_UP_TIMEOUT_CONFIG} (an override; default 5 minutes, 0 skips it).
+     */
     public KafkaStreams start(Map<String, ?> overrides) {
+        Map<String, Object> settings = new HashMap<>(overrides);
+        Object catchUpTimeout = settings.remove(GLOBAL_CATCH_UP_TIMEOUT_CONFIG);
+        long catchUpMs = catchUpTimeout == null ? DEFAULT_GLOBAL_CATCH_UP_TIMEOUT_MS
+                : Long.parseLong(catchUpTimeout.toString());
         prepareTopics();
         ProductCatalog catalog = client.catalog();
         lineage.forEach((output, inputs) ->
                 catalog.publishLineage(new ProductCatalog.Lineage(output, new ArrayList<>(inputs), applicationId)));
-        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(overrides));
+        if (catchUpMs > 0) {
+            GlobalCopyCatchUp.catchUp(kafkaConfig, applicationId, catchUps, Duration.ofMillis(catchUpMs));
+        }
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(settings));
         streams.start();
         return streams;
     }

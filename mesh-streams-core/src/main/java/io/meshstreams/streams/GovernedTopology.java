@@ -120,7 +120,10 @@ public final class GovernedTopology {
     /**
      * Prepares, records lineage and starts Kafka Streams; the caller closes the returned instance. Before starting,
      * the masked copies that feed global tables are brought up to date (see {@link GovernedStreamsBuilder#globalTable}),
-     * for up to {@value #GLOBAL_CATCH_UP_TIMEOUT_CONFIG} (an override; default 5 minutes, 0 skips it).
+     * for up to {@value #GLOBAL_CATCH_UP_TIMEOUT_CONFIG} (an override; default 5 minutes, 0 skips it). That waits
+     * first until the application's consumer group has no members: up to a minute after a plain {@code close()} of the
+     * previous instance (its member stays until its session times out), and a minute before giving up beside a
+     * running instance.
      */
     public KafkaStreams start(Map<String, ?> overrides) {
         Map<String, Object> settings = new HashMap<>(overrides);

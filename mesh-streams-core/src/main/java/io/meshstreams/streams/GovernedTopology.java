@@ -120,10 +120,11 @@ public final class GovernedTopology {
     /**
      * Prepares, records lineage and starts Kafka Streams; the caller closes the returned instance. Before starting,
      * the masked copies that feed global tables are brought up to date (see {@link GovernedStreamsBuilder#globalTable}),
-     * for up to {@value #GLOBAL_CATCH_UP_TIMEOUT_CONFIG} (an override; default 5 minutes, 0 skips it). That waits
-     * first until the application's consumer group has no members: up to a minute after a plain {@code close()} of the
-     * previous instance (its member stays until its session times out), and a minute before giving up beside a
-     * running instance.
+     * for up to {@value #GLOBAL_CATCH_UP_TIMEOUT_CONFIG} (an override; default 5 minutes, 0 skips it), with clients
+     * configured as the application's own. When there is something to copy, that waits first until the application's
+     * consumer group has no members: after a plain {@code close()} of the previous instance its member stays until its
+     * session times out ({@code session.timeout.ms}, 45 s by default), and beside a running instance it gives up after
+     * that long (plus 15 s) and leaves the copy to the running one.
      */
     public KafkaStreams start(Map<String, ?> overrides) {
         Map<String, Object> settings = new HashMap<>(overrides);
@@ -134,10 +135,11 @@ public final class GovernedTopology {
         ProductCatalog catalog = client.catalog();
         lineage.forEach((output, inputs) ->
                 catalog.publishLineage(new ProductCatalog.Lineage(output, new ArrayList<>(inputs), applicationId)));
+        Properties properties = streamsConfig(settings);
         if (catchUpMs > 0) {
-            GlobalCopyCatchUp.catchUp(kafkaConfig, applicationId, catchUps, Duration.ofMillis(catchUpMs));
+            GlobalCopyCatchUp.catchUp(properties, catchUps, Duration.ofMillis(catchUpMs));
         }
-        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(settings));
+        KafkaStreams streams = new KafkaStreams(topology, properties);
         streams.start();
         return streams;
     }

@@ -11,6 +11,7 @@ import io.meshstreams.test.TestMesh;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -41,7 +42,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A global table holds every record published on its port before the application starts, on its first start and
  * after a restart, as a plain Kafka Streams global table does: the start brings the masked copy up to date first,
- * and commits the application's offsets with it, so the topology copies nothing twice.
+ * and commits the application's offsets with it, so the topology copies nothing twice. (With the catch-up turned off,
+ * the first start here misses orders: their profiles come last in the port, after 20,000 others.)
  */
 @MeshTest
 class GlobalTableStartIT {
@@ -71,7 +73,7 @@ class GlobalTableStartIT {
     }
 
     @Test
-    void everyOrderFindsItsCustomerOnTheFirstStartAndAfterARestart(TestMesh mesh) {
+    void everyOrderFindsItsCustomerOnTheFirstStartAndAfterARestart(TestMesh mesh) throws Exception {
         String suffix = mesh.uniqueTopic("g");
         DataProduct customerProduct = Enrichment.customers("global-" + suffix, 3);
         DataProduct orderProduct = Enrichment.orders("global-" + suffix, 3, false);
@@ -88,16 +90,23 @@ class GlobalTableStartIT {
         Map<String, String> joined = new ConcurrentHashMap<>();
         GovernedTopology topology = topology(placed, profiles, suffix, joined);
         try (KafkaStreams streams = start(topology)) {
+            // start() copied the profiles itself, before Kafka Streams had even joined the group
+            assertThat(committed(mesh, topology.applicationId(), profiles.topic()))
+                    .isEqualTo(endOffsets(mesh, profiles.topic()));
             await().atMost(Duration.ofSeconds(90)).until(() -> joined.size() >= ORDERS);
             assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
         assertThat(joined).hasSize(ORDERS);
         assertThat(joined.values()).allMatch(hash -> hash.matches("[0-9a-f]{64}"));
 
-        // while the application is down: new customers, and orders of theirs
-        publishProfiles(customerProduct, IntStream.range(100 + FILLER, 100 + FILLER + 50));
-        publishOrders(orderProduct, ORDERS, 50, i -> "c-" + (100 + FILLER + i % 50));
+        // while the application is down: many profiles, then new customers, and orders of theirs
+        int next = 100 + FILLER;
+        publishProfiles(customerProduct, IntStream.range(next, next + FILLER / 2));
+        publishProfiles(customerProduct, IntStream.range(next + FILLER / 2, next + FILLER / 2 + 50));
+        publishOrders(orderProduct, ORDERS, 50, i -> "c-" + (next + FILLER / 2 + i % 50));
         try (KafkaStreams streams = start(topology)) {
+            assertThat(committed(mesh, topology.applicationId(), profiles.topic()))
+                    .isEqualTo(endOffsets(mesh, profiles.topic()));
             await().atMost(Duration.ofSeconds(90)).until(() -> joined.size() >= ORDERS + 50);
             assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
             // the copy holds each profile once: the topology resumed where the catch-up committed
@@ -105,8 +114,8 @@ class GlobalTableStartIT {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(committed(mesh, topology.applicationId(), profiles.topic()))
                             .isEqualTo(endOffsets(mesh, profiles.topic())));
-            List<ConsumerRecord<byte[], byte[]>> copied = Topics.readAllRaw(mesh, copy, FILLER + 150);
-            assertThat(copied).hasSize(FILLER + 150);
+            List<ConsumerRecord<byte[], byte[]>> copied = Topics.readAllRaw(mesh, copy, FILLER + FILLER / 2 + 150);
+            assertThat(copied).hasSize(FILLER + FILLER / 2 + 150);
         }
         assertThat(joined).hasSize(ORDERS + 50);
     }
@@ -123,9 +132,14 @@ class GlobalTableStartIT {
         return builder.build();
     }
 
+    /**
+     * Starts with a 10 s session timeout: the restart waits for the closed instance's member to expire (Kafka Streams
+     * does not leave the group on close), which takes that long.
+     */
     private static KafkaStreams start(GovernedTopology topology) {
         return topology.start(Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1));
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1,
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000));
     }
 
     private static void publishProfiles(DataProduct product, IntStream ids) {

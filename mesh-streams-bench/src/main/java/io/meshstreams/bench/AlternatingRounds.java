@@ -22,6 +22,13 @@ public final class AlternatingRounds {
         }
     }
 
+    /** Refuses a comparison with no records, no measured rounds or a negative number of warm-up rounds. */
+    static void requireValid(int records, int rounds, int warmUps) {
+        if (records < 1 || rounds < 1 || warmUps < 0) {
+            throw new IllegalArgumentException("records and rounds must be at least 1, warm-up rounds at least 0");
+        }
+    }
+
     /**
      * @param plain  runs one plain round (its number, from 0; -1 for warm-up) and returns its records/s
      * @param mesh   runs one mesh round likewise

@@ -58,9 +58,7 @@ public final class PublishComparison {
     }
 
     PublishComparison(int records, int rounds, int warmUps, PrintStream out) {
-        if (records < 1 || rounds < 1 || warmUps < 0) {
-            throw new IllegalArgumentException("records and rounds must be at least 1, warm-up rounds at least 0");
-        }
+        AlternatingRounds.requireValid(records, rounds, warmUps);
         this.records = records;
         this.rounds = rounds;
         this.warmUps = warmUps;

@@ -126,9 +126,11 @@ public final class GovernedStreamsBuilder {
     private final Map<PortAddress, Source> sources = new LinkedHashMap<>();
     private final List<Output> outputs = new ArrayList<>();
     private final Map<String, GlobalTableCopy> globalCopies = new LinkedHashMap<>();
-    /** By copy topic: how to bring the copy up to date before a start, and the name of the sink that writes it. */
-    private final Map<String, GlobalCopyCatchUp.Copy> catchUps = new LinkedHashMap<>();
-    private final Map<String, String> copySinks = new LinkedHashMap<>();
+    /** How to bring each global table's copy up to date before a start, with the name of the sink that writes it. */
+    private final List<CopyFeed> copyFeeds = new ArrayList<>();
+
+    private record CopyFeed(GlobalCopyCatchUp.Copy copy, String sinkName) {
+    }
     private final Set<String> joinNames = new LinkedHashSet<>();
     private final Serde<GenericRecord> internalValueSerde;
 
@@ -246,9 +248,8 @@ public final class GovernedStreamsBuilder {
         source(source, consumed.name())
                 .to(copyTopic, Produced.with(Serdes.String(), internalValueSerde).withName(consumed.name() + "-mask"));
         globalCopies.put(copyTopic, new GlobalTableCopy(copyTopic, source.partitions(), port));
-        catchUps.put(copyTopic, new GlobalCopyCatchUp.Copy(port.topic(), copyTopic, source.keys(),
-                maskedSerde(source).deserializer(), internalValueSerde.serializer()));
-        copySinks.put(copyTopic, consumed.name() + "-mask");
+        copyFeeds.add(new CopyFeed(new GlobalCopyCatchUp.Copy(port.topic(), copyTopic, source.keys(),
+                maskedSerde(source).deserializer(), internalValueSerde.serializer()), consumed.name() + "-mask"));
         return streams.globalTable(copyTopic, Consumed.with(Serdes.String(), internalValueSerde)
                         .withName(consumed.name() + "-global"),
                 Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-global-store")
@@ -501,11 +502,12 @@ public final class GovernedStreamsBuilder {
      */
     public GovernedTopology build() {
         var topology = streams.build();
-        refuseUngovernedPorts(topology.describe());
+        var description = topology.describe();
+        refuseUngovernedPorts(description);
         Map<String, Integer> partitions = new LinkedHashMap<>();
         sources.values().forEach(source -> partitions.put(source.port().topic(), source.partitions()));
-        TopologyChecks.requireCoPartitioned(topology.describe(), partitions, this::partitions);
-        Map<PortAddress, Set<PortAddress>> lineage = TopologyChecks.lineage(topology.describe(),
+        TopologyChecks.requireCoPartitioned(description, partitions, this::partitions);
+        Map<PortAddress, Set<PortAddress>> lineage = TopologyChecks.lineage(description,
                 outputs.stream().collect(java.util.stream.Collectors.toMap(Output::processorName, Output::port,
                         (a, b) -> a, LinkedHashMap::new)), globalCopies);
         lineage.forEach((output, inputs) -> {
@@ -522,7 +524,7 @@ public final class GovernedStreamsBuilder {
         Set<String> maskedTopics = sources.values().stream().filter(source -> !source.masker().masksNothing())
                 .map(source -> source.port().topic()).collect(java.util.stream.Collectors.toSet());
         return new GovernedTopology(topology, client, applicationId, lineage, globalCopies.values(), maskedTopics,
-                ClientConfigs.kafkaOnly(client.config()), ownCopies(topology.describe()));
+                ClientConfigs.kafkaOnly(client.config()), ownCopies(description));
     }
 
     /**
@@ -530,18 +532,12 @@ public final class GovernedStreamsBuilder {
      * as a stream or table shares its offsets with that processing, which a catch-up must not move.
      */
     private List<GlobalCopyCatchUp.Copy> ownCopies(org.apache.kafka.streams.TopologyDescription description) {
-        List<GlobalCopyCatchUp.Copy> own = new ArrayList<>();
-        catchUps.forEach((copyTopic, copy) -> {
-            boolean onlyTheCopy = description.subtopologies().stream().flatMap(s -> s.nodes().stream())
-                    .filter(node -> node instanceof org.apache.kafka.streams.TopologyDescription.Source source
-                            && source.topicSet() != null && source.topicSet().contains(copy.portTopic()))
-                    .allMatch(node -> node.successors().size() == 1
-                            && node.successors().iterator().next().name().equals(copySinks.get(copyTopic)));
-            if (onlyTheCopy) {
-                own.add(copy);
-            }
-        });
-        return own;
+        return copyFeeds.stream().filter(feed -> description.subtopologies().stream().flatMap(s -> s.nodes().stream())
+                        .filter(node -> node instanceof org.apache.kafka.streams.TopologyDescription.Source source
+                                && source.topicSet() != null && source.topicSet().contains(feed.copy().portTopic()))
+                        .allMatch(node -> node.successors().size() == 1
+                                && node.successors().iterator().next().name().equals(feed.sinkName())))
+                .map(CopyFeed::copy).toList();
     }
 
     /**

@@ -9,6 +9,7 @@ import io.meshstreams.internal.governance.MaskingDeserializer;
 import io.meshstreams.internal.governance.PortKeyDeserializer;
 import io.meshstreams.internal.governance.ReadAccess;
 import io.meshstreams.internal.client.ClientConfigs;
+import io.meshstreams.internal.client.MeshClientInternals;
 import io.meshstreams.internal.product.Names;
 import io.meshstreams.internal.publish.KafkaPortPublisher;
 import io.meshstreams.internal.subscribe.KafkaPortSubscriber;
@@ -68,7 +69,7 @@ import java.util.concurrent.TimeoutException;
  *         "schema.registry.url", "http://localhost:8081"))) {
  *     DataProduct product = DataProductDescriptor.load(Path.of("data-product.yaml"));
  *     orders.provision(product);
- *     try (PortPublisher<String, GenericRecord> placed = orders.publisher(product, "placed")) {
+ *     try (PortPublisher<String, GenericRecord> placed = orders.publisher("orders.order-events.placed.v1")) {
  *         placed.publish(order);
  *     }
  * }
@@ -84,6 +85,10 @@ import java.util.concurrent.TimeoutException;
 public final class MeshClient implements AutoCloseable {
     private static final long TIMEOUT_MS = 15_000;
 
+    static {
+        MeshClientInternals.install(client -> new HashMap<>(client.config));
+    }
+
     private final String domain;
     private final Map<String, Object> config;
     private final Map<String, Object> kafkaConfig;
@@ -95,20 +100,55 @@ public final class MeshClient implements AutoCloseable {
     private final MaskingRules maskingRules;
 
     private MeshClient(Map<String, ?> config, MeterRegistry meters) {
-        MeshClientConfig parsed = new MeshClientConfig(config);
+        MeshClientConfig parsed = MeshClientConfig.parse(config);
         this.domain = parsed.domain();
         this.maskingRules = parsed.maskingRules();
         Names.segmentProblem("domain", domain).ifPresent(problem -> {
-            throw new IllegalArgumentException(MeshClientConfig.DOMAIN_CONFIG + ": " + problem + "; use e.g. '"
+            throw new InvalidConfigException(MeshClientConfig.DOMAIN_CONFIG, problem + "; use e.g. '"
                     + Names.suggestion(domain) + "'");
         });
         this.config = new HashMap<>(config);
         this.kafkaConfig = ClientConfigs.kafkaOnly(config);
         this.meters = meters;
-        this.registry = SchemaRegistryClient.create(config);
-        this.catalog = ProductCatalog.create(config);
-        this.admin = Admin.create(kafkaConfig);
+        // Each client opens connections and threads: if a later one cannot be created, close the earlier ones.
+        SchemaRegistryClient registryClient = SchemaRegistryClient.create(config);
+        ProductCatalog productCatalog = null;
+        try {
+            productCatalog = ProductCatalog.create(config);
+            this.admin = createAdmin(kafkaConfig);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(productCatalog, e);
+            closeQuietly(registryClient, e);
+            throw e;
+        }
+        this.registry = registryClient;
+        this.catalog = productCatalog;
         this.provisioner = Provisioner.create(admin, registry, catalog);
+    }
+
+    private static Admin createAdmin(Map<String, Object> kafkaConfig) {
+        try {
+            return Admin.create(kafkaConfig);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new InvalidConfigException(null, "Kafka's clients cannot be created from this configuration: "
+                    + cause.getMessage() + ". Check bootstrap.servers and the security settings (security.protocol,"
+                    + " sasl.*, ssl.*).");
+        }
+    }
+
+    private static void closeQuietly(@org.jspecify.annotations.Nullable AutoCloseable resource, Throwable failure) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
     }
 
     /** A client for the domain {@code mesh.domain}, recording metrics in Micrometer's global registry. */
@@ -162,33 +202,76 @@ public final class MeshClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- publishing
 
-    /** A publisher of generic records on the port's highest major version, with default options. */
+    /**
+     * A publisher of generic records on one of this domain's ports, with default options, holding each record to the
+     * port's contract as the catalog has it (the contract that consumers see).
+     *
+     * @throws AccessDeniedException if the port belongs to another domain
+     * @throws MeshException         if the port is not provisioned (not in the catalog, schema or topics missing)
+     */
+    public PortPublisher<String, GenericRecord> publisher(PortAddress port) {
+        return publisher(port, GenericRecord.class, PublisherOptions.named(domain + "." + port.port()));
+    }
+
+    /** {@link #publisher(PortAddress)} for an address written out, {@code orders.order-events.placed.v1}. */
+    public PortPublisher<String, GenericRecord> publisher(String port) {
+        return publisher(PortAddress.parse(port));
+    }
+
+    /** A publisher of generated records (a class generated from the port's schema) on one of this domain's ports. */
+    public <V extends SpecificRecord> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType) {
+        return publisher(port, valueType, PublisherOptions.named(domain + "." + port.port()));
+    }
+
+    /**
+     * A publisher on one of this domain's ports.
+     *
+     * @param valueType {@code GenericRecord.class}, or a generated {@code SpecificRecord} class of the port's schema
+     * @throws AccessDeniedException if the port belongs to another domain
+     * @throws MeshException         if the port is not provisioned (not in the catalog, schema or topics missing)
+     */
+    public <V> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType, PublisherOptions options) {
+        requireOwnPort(port, "publish on");
+        ProductCatalog.CatalogPort found = ReadAccess.find(catalog, port);
+        return publisher(found.product(), found.port(), valueType, options);
+    }
+
+    /**
+     * A publisher of generic records on the port's highest major version, with default options.
+     *
+     * @deprecated name the port and its version: {@link #publisher(PortAddress)} with {@code product.address(..)} or
+     *             the address text ({@code orders.order-events.placed.v1}); this form picks the highest major
+     *             version silently.
+     */
+    @Deprecated(forRemoval = true)
     public PortPublisher<String, GenericRecord> publisher(DataProduct product, String portName) {
         return publisher(product, product.outputPort(portName), GenericRecord.class,
                 PublisherOptions.named(domain + "." + portName));
     }
 
-    /** A publisher of generated records on the port's highest major version. */
+    /**
+     * A publisher of generated records on the port's highest major version.
+     *
+     * @deprecated use {@link #publisher(PortAddress, Class)}.
+     */
+    @Deprecated(forRemoval = true)
     public <V extends SpecificRecord> PortPublisher<String, V> publisher(DataProduct product, String portName,
                                                                           Class<V> valueType) {
         return publisher(product, product.outputPort(portName), valueType, PublisherOptions.named(domain + "." + portName));
     }
 
     /**
-     * A publisher on one port of one of this domain's products.
+     * A publisher on one port of one of this domain's products, holding records to the port as {@code product}
+     * describes it.
      *
-     * @throws AccessDeniedException if the product belongs to another domain
-     * @throws MeshException         if the port is not provisioned
+     * @deprecated use {@link #publisher(PortAddress, Class, PublisherOptions)}, which takes the contract from the
+     *             catalog.
      */
+    @Deprecated(forRemoval = true)
     public <V> PortPublisher<String, V> publisher(DataProduct product, OutputPort port, Class<V> valueType,
                                                   PublisherOptions options) {
         PortAddress address = product.address(port);
-        if (!product.domain().equals(domain)) {
-            throw new AccessDeniedException(domain, address, "Domain '" + domain + "' cannot publish on " + address
-                    + ": the port belongs to domain '" + product.domain() + "'. A domain publishes only its own ports;"
-                    + " to build on this one, declare it as an input port of a product of '" + domain
-                    + "' and publish the result on that product's port.");
-        }
+        requireOwnPort(address, "publish on");
         RegisteredSchema registered = provisionedSchema(address, port);
         requireTopics(address, address.topic(), address.quarantineTopic());
 
@@ -223,6 +306,11 @@ public final class MeshClient implements AutoCloseable {
     /** A subscriber of generic records, decoded with the port's contract schema. */
     public PortSubscriber<GenericRecord> subscriber(PortAddress address, SubscriberOptions options) {
         return createSubscriber(address, options, null);
+    }
+
+    /** {@link #subscriber(PortAddress, SubscriberOptions)} for an address written out. */
+    public PortSubscriber<GenericRecord> subscriber(String address, SubscriberOptions options) {
+        return subscriber(PortAddress.parse(address), options);
     }
 
     /** A subscriber of generated records (the class must be generated from the port's schema or a compatible one). */
@@ -275,6 +363,15 @@ public final class MeshClient implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private void requireOwnPort(PortAddress address, String action) {
+        if (!address.domain().equals(domain)) {
+            throw new AccessDeniedException(domain, address, "Domain '" + domain + "' cannot " + action + " " + address
+                    + ": the port belongs to domain '" + address.domain() + "'. A domain publishes only its own ports;"
+                    + " to build on this one, declare it as an input port of a product of '" + domain
+                    + "' and publish the result on that product's port.");
+        }
+    }
 
     private void requireOwn(DataProduct product, String action) {
         if (!product.domain().equals(domain)) {
@@ -349,8 +446,12 @@ public final class MeshClient implements AutoCloseable {
         }
     }
 
-    /** The configuration this client was created with (a copy). */
+    /**
+     * The configuration this client was created with (a copy), for showing: secrets ({@code sasl.jaas.config},
+     * passwords, {@code basic.auth.user.info}, tokens, {@code mesh.masking.hash.key}, ...) read
+     * {@value io.meshstreams.internal.client.ClientConfigs#HIDDEN}.
+     */
     public Map<String, Object> config() {
-        return new HashMap<>(config);
+        return ClientConfigs.redacted(config);
     }
 }

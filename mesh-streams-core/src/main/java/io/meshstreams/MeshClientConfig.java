@@ -11,8 +11,6 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
-import java.nio.charset.StandardCharsets;
-
 import java.util.Map;
 
 /**
@@ -29,10 +27,12 @@ public final class MeshClientConfig extends AbstractConfig {
     public static final String CATALOG_TOPIC_DOC = "The compacted topic that holds the mesh's product catalog.";
 
     public static final String MASKING_HASH_KEY_CONFIG = "mesh.masking.hash.key";
-    public static final String MASKING_HASH_KEY_DOC = "The secret (at least 32 bytes of UTF-8 text) with which classified"
-            + " fields above a reader's clearance are hashed (HMAC-SHA256). Every domain of a mesh must use the same key,"
-            + " so that a hashed value is the same everywhere and hashed keys still join. Needed only when a grant's"
-            + " clearance makes a HASH policy apply.";
+    public static final String MASKING_HASH_KEY_DOC = "The secret with which classified fields above a reader's"
+            + " clearance are hashed (HMAC-SHA256), as hexadecimal text: at least 32 bytes, i.e. 64 hex digits, e.g. from"
+            + " `openssl rand -hex 32`. Hex is its only text form (not Base64, not a passphrase): the same secret in"
+            + " another encoding would be another key. Every domain of a mesh must use the same key, so that a hashed"
+            + " value is the same everywhere and hashed keys still join. Needed only when a grant's clearance makes a"
+            + " HASH policy apply.";
 
     public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
     public static final String BOOTSTRAP_SERVERS_DOC = "Kafka's bootstrap servers, host:port,...";
@@ -71,11 +71,23 @@ public final class MeshClientConfig extends AbstractConfig {
         if (key == null) {
             return rules;
         }
-        byte[] bytes = key.value().getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < MaskingRules.MIN_HASH_KEY_BYTES) {
-            throw new ConfigException(MASKING_HASH_KEY_CONFIG, "[hidden]", "the key has " + bytes.length + " bytes; it"
-                    + " needs at least " + MaskingRules.MIN_HASH_KEY_BYTES + " (e.g. `openssl rand -hex 32`)");
+        try {
+            return rules.withHashKey(MaskingRules.parseHashKey(key.value()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(MASKING_HASH_KEY_CONFIG, e.getMessage());
         }
-        return rules.withHashKey(bytes);
+    }
+
+    /**
+     * Kafka's {@code ConfigException} (a key missing, a value of the wrong type) as ours, naming the key; the value
+     * of a secret key is never shown.
+     */
+    static MeshClientConfig parse(Map<?, ?> originals) {
+        try {
+            return new MeshClientConfig(originals);
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(null, e.getMessage() + ". The keys a MeshClient takes: "
+                    + CONFIG.names().stream().sorted().toList() + " (and Kafka's and the schema registry's own).");
+        }
     }
 }

@@ -156,7 +156,7 @@ public final class JoinComparison {
                     .get(30, TimeUnit.SECONDS);
             out.printf("join benchmark: %,d orders, %,d customers, %d rounds per side, exactly_once_v2, %s%n", records,
                     CUSTOMERS, rounds, environment.describe());
-            load(customerDomain, customers, orderDomain, orders);
+            load(customerDomain, customerPort, orderDomain, orderPort);
 
             AtomicInteger runs = new AtomicInteger();
             // warm-up rounds (not counted), then alternating rounds, each a fresh application
@@ -168,7 +168,7 @@ public final class JoinComparison {
                     },
                     round -> {
                         String id = "bench-mesh-" + runs.incrementAndGet() + "-" + suffix;
-                        return timed(output.topic(), id, governed(analyticsDomain, analytics, orderPort, customerPort, id),
+                        return timed(output.topic(), id, governed(analyticsDomain, output, orderPort, customerPort, id),
                                 environment, stateRoot);
                     }, out);
         } catch (InterruptedException e) {
@@ -181,13 +181,13 @@ public final class JoinComparison {
 
     private static Map<String, Object> config(BenchEnvironment environment, String domain) {
         Map<String, Object> config = environment.clientConfig(domain);
-        config.put("mesh.masking.hash.key", "mesh-streams-benchmark-hash-key-0123456789");
+        config.put("mesh.masking.hash.key", "6d6573682d73747265616d732062656e63686d61726b2068617368206b6579");
         return config;
     }
 
-    private void load(MeshClient customerDomain, DataProduct customers, MeshClient orderDomain, DataProduct orders) {
+    private void load(MeshClient customerDomain, PortAddress customerPort, MeshClient orderDomain, PortAddress orderPort) {
         SplittableRandom random = new SplittableRandom(11);
-        try (PortPublisher<String, GenericRecord> publisher = customerDomain.publisher(customers, "profiles")) {
+        try (PortPublisher<String, GenericRecord> publisher = customerDomain.publisher(customerPort)) {
             for (int i = 0; i < CUSTOMERS; i++) {
                 GenericRecord customer = new GenericData.Record(CUSTOMER);
                 customer.put("customerId", "c-" + i);
@@ -200,7 +200,7 @@ public final class JoinComparison {
             publisher.flush();
         }
         GenericRecord[] generated = BenchOrders.orders(records, 5);
-        try (PortPublisher<String, GenericRecord> publisher = orderDomain.publisher(orders, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orderDomain.publisher(orderPort)) {
             for (GenericRecord order : generated) {
                 order.put("customerId", "c-" + random.nextInt(CUSTOMERS));
                 publisher.publishAsync(order);
@@ -214,7 +214,7 @@ public final class JoinComparison {
         KafkaStreams create(Properties properties);
     }
 
-    private Job governed(MeshClient analyticsDomain, DataProduct analytics, PortAddress orderPort, PortAddress customerPort,
+    private Job governed(MeshClient analyticsDomain, PortAddress output, PortAddress orderPort, PortAddress customerPort,
                          String application) {
         return properties -> {
             GovernedStreamsBuilder builder = GovernedStreamsBuilder.create(analyticsDomain, application);
@@ -222,7 +222,7 @@ public final class JoinComparison {
             var customerTable = builder.table(customerPort.topic());
             var enriched = builder.join(orderStream, customerTable, JoinComparison::enrich,
                     PortJoined.as("orders-with-customers").withRekeyByField("customerId"));
-            builder.to(enriched, analytics, "enriched", PortProduced.as("publish-enriched"));
+            builder.to(enriched, output, PortProduced.as("publish-enriched"));
             GovernedTopology topology = builder.build();
             Map<String, Object> overrides = new HashMap<>();
             properties.forEach((k, v) -> overrides.put(k.toString(), v));
@@ -248,7 +248,7 @@ public final class JoinComparison {
                     .selectKey((key, enriched) -> enriched.get("orderId").toString(), Named.as("key-by-order"))
                     .to(outputTopic, Produced.with(Serdes.String(), values).withName("publish-enriched"));
             properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            properties.putAll(BenchEnvironment.kafkaOnly(client.config()));
+            properties.putAll(io.meshstreams.internal.client.MeshClientInternals.kafkaConfig(client));
             KafkaStreams streams = new KafkaStreams(builder.build(), properties);
             streams.start();
             return streams;

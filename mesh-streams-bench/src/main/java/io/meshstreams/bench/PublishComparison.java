@@ -100,8 +100,7 @@ public final class PublishComparison {
             GenericRecord[] orders = BenchOrders.orders(records, 7);
             try (KafkaProducer<String, GenericRecord> plain = new KafkaProducer<>(plainConfig, new StringSerializer(),
                     serializer);
-                 PortPublisher<String, GenericRecord> publisher = mesh.publisher(product, product.outputPort("placed"),
-                         GenericRecord.class, options)) {
+                 PortPublisher<String, GenericRecord> publisher = mesh.publisher(port, GenericRecord.class, options)) {
                 IntConsumer plainRound = n -> timedRound(n, (i, done) -> {
                     GenericRecord order = orders[i];
                     plain.send(new ProducerRecord<>(plainTopic, order.get("orderId").toString(), order),

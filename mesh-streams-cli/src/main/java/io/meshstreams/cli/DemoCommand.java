@@ -55,7 +55,8 @@ import java.util.stream.Stream;
         })
 final class DemoCommand implements Callable<Integer> {
     /** A public key, so that the demo needs no secret; hashes made with it protect nothing. */
-    static final String DEMO_HASH_KEY = "mesh-streams demo hash key: public, for demos only, protects nothing";
+    /** Public, for demos only, protects nothing: "mesh-streams demo hash key, public" in hex. */
+    static final String DEMO_HASH_KEY = "6d6573682d73747265616d732064656d6f2068617368206b65792c207075626c6963";
     static final String SUMMARY_HEADING = "summary";
 
     private static final long TICK_MS = 2_000;
@@ -77,7 +78,8 @@ final class DemoCommand implements Callable<Integer> {
     private String schemaRegistryUrl;
 
     @Option(names = "--masking-hash-key", paramLabel = "KEY",
-            description = "The mesh's hash key for PII (32+ bytes); default: MESH_MASKING_HASH_KEY, else a public demo key.")
+            description = "The mesh's hash key for PII, in hex (64+ digits, e.g. from `openssl rand -hex 32`); default:"
+                    + " MESH_MASKING_HASH_KEY, else a public demo key.")
     private String maskingHashKey;
 
     @Option(names = "--orders-per-second", paramLabel = "N", defaultValue = "50",

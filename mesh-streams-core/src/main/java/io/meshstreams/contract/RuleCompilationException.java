@@ -1,5 +1,7 @@
 package io.meshstreams.contract;
 
+import io.meshstreams.MeshException;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -7,7 +9,7 @@ import java.util.stream.Collectors;
  * Thrown when a contract's rules do not compile against the port's schema. It lists every problem of
  * every rule, not only the first: fix them all in one go.
  */
-public class RuleCompilationException extends RuntimeException {
+public class RuleCompilationException extends MeshException {
     private final transient List<RuleProblem> problems;
 
     public RuleCompilationException(String subject, List<RuleProblem> problems) {

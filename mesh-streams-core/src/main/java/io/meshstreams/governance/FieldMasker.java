@@ -1,5 +1,7 @@
 package io.meshstreams.governance;
 
+import io.meshstreams.InvalidConfigException;
+
 import io.meshstreams.internal.masking.MaskingCompiler;
 import io.meshstreams.internal.masking.RecordMasking;
 import io.meshstreams.product.OutputPort;
@@ -74,7 +76,7 @@ public final class FieldMasker {
      * @throws IllegalArgumentException if the clearance is not a level (the message lists them), a classified path
      *                                  is not a field (the message lists the fields), or a classified field cannot be
      *                                  reached by path and is not cleared
-     * @throws IllegalStateException    if a field is to be hashed and the rules have no hash key
+     * @throws io.meshstreams.InvalidConfigException if a field is to be hashed and the rules have no hash key
      */
     public static FieldMasker create(Schema portSchema, Map<String, String> classifications, String clearance,
                                      MaskingRules rules) {
@@ -174,7 +176,7 @@ public final class FieldMasker {
      * long field; for a key read as a number ({@code KeyDefinition.Format.AVRO}), pass its decimal text. The masked
      * key is a string: the consumer reads it with a string serde. Null stays null.
      *
-     * @throws IllegalStateException if the rules have no hash key
+     * @throws io.meshstreams.InvalidConfigException if the rules have no hash key
      */
     public @Nullable String maskKey(@Nullable String key) {
         if (key == null) {
@@ -182,7 +184,7 @@ public final class FieldMasker {
         }
         var hash = rules.hash();
         if (hash == null) {
-            throw new IllegalStateException("Cannot hash the key of " + portSchema.getFullName()
+            throw new InvalidConfigException("mesh.masking.hash.key", "Cannot hash the key of " + portSchema.getFullName()
                     + " records: no hash key is configured. " + MaskingRules.missingHashKeyAdvice());
         }
         return hash.hex(key.getBytes(StandardCharsets.UTF_8));

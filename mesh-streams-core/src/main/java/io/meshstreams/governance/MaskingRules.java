@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -101,7 +102,10 @@ public final class MaskingRules {
 
     /**
      * These rules with the mesh's hash key: secret, random, at least {@value #MIN_HASH_KEY_BYTES} bytes, the same
-     * for every service of the mesh. The array is copied.
+     * for every service of the mesh. The array is copied. Configuration and the command line give the key as
+     * hexadecimal text ({@code mesh.masking.hash.key}, from {@code openssl rand -hex 32}); turn such text into these
+     * bytes with {@link #parseHashKey(String)}, never with {@code getBytes()}: the same secret given as text bytes,
+     * Base64 or hex is three different keys, and hashes made with them never match.
      *
      * @throws IllegalArgumentException if the key is shorter than {@value #MIN_HASH_KEY_BYTES} bytes
      */
@@ -109,10 +113,44 @@ public final class MaskingRules {
         Objects.requireNonNull(key, "key");
         if (key.length < MIN_HASH_KEY_BYTES) {
             throw new IllegalArgumentException("The masking hash key has " + key.length + " bytes; it needs at least "
-                    + MIN_HASH_KEY_BYTES + ". Generate one, e.g. `openssl rand -base64 32`, keep it as a secret of the "
-                    + "mesh, and pass the decoded bytes (Base64.getDecoder().decode(...)) to every service");
+                    + MIN_HASH_KEY_BYTES + ". Generate one with `openssl rand -hex 32`, keep it as a secret of the mesh,"
+                    + " and give every service the same hex text (mesh.masking.hash.key), or these bytes from"
+                    + " MaskingRules.parseHashKey(hex)");
         }
         return new MaskingRules(scheme, policies, fallbackPolicy, key.clone(), false);
+    }
+
+    /**
+     * The bytes of a hash key written as hexadecimal text, the one text form a hash key has
+     * ({@code openssl rand -hex 32} prints one): an even number of digits {@code 0-9 a-f} (either case), at least
+     * {@value #MIN_HASH_KEY_BYTES} bytes' worth ({@code 2 * MIN_HASH_KEY_BYTES} digits); surrounding whitespace is
+     * ignored. Messages never show the text.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the text (length, a character that is not a hex
+     *                                  digit, which is what Base64 or a passphrase has) and how to make a key
+     */
+    public static byte[] parseHashKey(String hex) {
+        Objects.requireNonNull(hex, "hex");
+        String digits = hex.strip();
+        String advice = " Generate a key with `openssl rand -hex 32` and give every service of the mesh the same text.";
+        for (int i = 0; i < digits.length(); i++) {
+            if (Character.digit(digits.charAt(i), 16) < 0) {
+                throw new IllegalArgumentException("The masking hash key must be hexadecimal (digits 0-9 and a-f), but"
+                        + " character " + (i + 1) + " of " + digits.length() + " is not a hex digit: a Base64 or"
+                        + " plain-text secret is not accepted, because the same secret in another encoding would be"
+                        + " another key." + advice);
+            }
+        }
+        if (digits.length() % 2 != 0) {
+            throw new IllegalArgumentException("The masking hash key has an odd number of hex digits ("
+                    + digits.length() + "); two digits make one byte." + advice);
+        }
+        if (digits.length() < 2 * MIN_HASH_KEY_BYTES) {
+            throw new IllegalArgumentException("The masking hash key has " + digits.length() / 2 + " bytes ("
+                    + digits.length() + " hex digits); it needs at least " + MIN_HASH_KEY_BYTES + " ("
+                    + 2 * MIN_HASH_KEY_BYTES + " digits)." + advice);
+        }
+        return HexFormat.of().parseHex(digits.toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
@@ -180,7 +218,7 @@ public final class MaskingRules {
     static String missingHashKeyAdvice() {
         return "Configure the mesh's hash key (a secret of " + MIN_HASH_KEY_BYTES + "+ bytes, the same in every "
                 + "service, so hashed values and keys match across consumers): set mesh.masking.hash.key in the client's "
-                + "configuration (e.g. from `openssl rand -hex 32`), or call MaskingRules.withHashKey(bytes); "
+                + "configuration to hex text (e.g. from `openssl rand -hex 32`), or call MaskingRules.withHashKey(bytes); "
                 + "for a development mesh, MaskingRules.insecureForDevelopment(); or choose REDACT or DROP for the "
                 + "level with withPolicy(level, policy)";
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * How to create a {@link PortPublisher}: immutable; each {@code withX} returns a copy.
  *
  * <pre>{@code
- * client.publisher(product, "placed", PublisherOptions.named("checkout")
+ * client.publisher(PortAddress.parse("orders.order-events.placed.v1"), GenericRecord.class,
+ *         PublisherOptions.named("checkout")
  *         .withTransactionalId("checkout-orders-1")
  *         .withProducerConfig("linger.ms", 10));
  * }</pre>

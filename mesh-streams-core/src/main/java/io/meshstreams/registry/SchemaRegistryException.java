@@ -1,5 +1,7 @@
 package io.meshstreams.registry;
 
+import io.meshstreams.MeshException;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * Everything else (401, 403, other 4xx) is this class itself. The message says which request
  * failed, what the registry answered and what to do about it.
  */
-public class SchemaRegistryException extends RuntimeException {
+public class SchemaRegistryException extends MeshException {
     /** The value of {@link #httpStatus()} and {@link #errorCode()} when no response came. */
     public static final int NO_RESPONSE = -1;
 

@@ -5,7 +5,7 @@ import io.meshstreams.MeshException;
 import io.meshstreams.catalog.ProductCatalog;
 import io.meshstreams.governance.AccessDeniedException;
 import io.meshstreams.governance.FieldMasker;
-import io.meshstreams.internal.client.ClientConfigs;
+import io.meshstreams.internal.client.MeshClientInternals;
 import io.meshstreams.internal.governance.MaskingDeserializer;
 import io.meshstreams.internal.governance.PortKeyDeserializer;
 import io.meshstreams.internal.governance.ReadAccess;
@@ -74,7 +74,7 @@ import java.util.function.Function;
  * KTable<String, GenericRecord> customers = builder.table("customers.customer-profiles.profiles.v1");
  * KStream<String, GenericRecord> enriched = builder.join(orders, customers, OrderEnrichment::enrich,
  *         PortJoined.as("orders-with-customers").withRekeyByField("customerId"));
- * builder.to(enriched, analyticsProduct, "enriched-orders", PortProduced.as("publish-enriched"));
+ * builder.to(enriched, "analytics.order-insights.enriched-orders.v1", PortProduced.as("publish-enriched"));
  * GovernedTopology topology = builder.build();   // co-partitioning and lineage checked here
  * try (KafkaStreams streams = topology.start()) {  // dead-letter topic prepared, lineage recorded
  *     ...
@@ -454,12 +454,41 @@ public final class GovernedStreamsBuilder {
      * rules) as a {@link io.meshstreams.publish.PortPublisher} does: keepers go to the port with the contract headers,
      * breakers to the port's quarantine topic with the violations (or, for a port that rejects, to the dead-letter
      * topic). Records are keyed on the port by the port's key field, whatever their key in the topology (after a
-     * join it is often the join's key). The product must be provisioned, and must declare as input ports every port
-     * this output derives from.
+     * join it is often the join's key). The port's contract and its product's input ports are read from the catalog:
+     * the product must be provisioned, and must declare as input ports every port this output derives from.
+     *
+     * @throws AccessDeniedException if the port belongs to another domain
+     * @throws MeshException         if the port is not in the catalog or its schema is not registered
      */
+    public void to(KStream<String, ? extends GenericRecord> stream, PortAddress port, PortProduced produced) {
+        if (!port.domain().equals(client.domain())) {
+            throw new AccessDeniedException(client.domain(), port, "Domain '" + client.domain() + "' cannot publish on "
+                    + port + ": the port belongs to domain '" + port.domain() + "'. A topology publishes on its"
+                    + " own domain's ports.");
+        }
+        ProductCatalog.CatalogPort found = ReadAccess.find(client.catalog(), port);
+        to(stream, found.product(), found.port(), produced);
+    }
+
+    /** {@link #to(KStream, PortAddress, PortProduced)} for an address written out. */
+    public void to(KStream<String, ? extends GenericRecord> stream, String port, PortProduced produced) {
+        to(stream, PortAddress.parse(port), produced);
+    }
+
+    /**
+     * Publishes on the port's highest major version.
+     *
+     * @deprecated name the port and its version: {@link #to(KStream, PortAddress, PortProduced)}; this form picks
+     *             the highest major version silently.
+     */
+    @Deprecated(forRemoval = true)
     public void to(KStream<String, ? extends GenericRecord> stream, DataProduct product, String portName,
                    PortProduced produced) {
-        OutputPort port = product.outputPort(portName);
+        to(stream, product, product.outputPort(portName), produced);
+    }
+
+    private void to(KStream<String, ? extends GenericRecord> stream, DataProduct product, OutputPort port,
+                    PortProduced produced) {
         PortAddress address = product.address(port);
         if (!product.domain().equals(client.domain())) {
             throw new AccessDeniedException(client.domain(), address, "Domain '" + client.domain() + "' cannot publish on "
@@ -524,7 +553,7 @@ public final class GovernedStreamsBuilder {
         Set<String> maskedTopics = sources.values().stream().filter(source -> !source.masker().masksNothing())
                 .map(source -> source.port().topic()).collect(java.util.stream.Collectors.toSet());
         return new GovernedTopology(topology, client, applicationId, lineage, globalCopies.values(), maskedTopics,
-                ClientConfigs.kafkaOnly(client.config()), ownCopies(description));
+                MeshClientInternals.kafkaConfig(client), ownCopies(description));
     }
 
     /**
@@ -572,7 +601,7 @@ public final class GovernedStreamsBuilder {
     }
 
     private int partitions(String topic) {
-        try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(client.config()))) {
+        try (Admin admin = Admin.create(MeshClientInternals.kafkaConfig(client))) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic);
             return description.partitions().size();

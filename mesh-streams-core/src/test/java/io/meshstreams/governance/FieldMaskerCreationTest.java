@@ -50,11 +50,11 @@ class FieldMaskerCreationTest {
     void hashingWithoutAKeyIsRefusedWithHowToConfigureIt() {
         assertThatThrownBy(() -> FieldMasker.create(CUSTOMER, Map.of("name", "PII"), "INTERNAL",
                 MaskingRules.defaults()))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Masking com.acme.crm.Customer for clearance INTERNAL hashes email, name, but no hash key "
+                .isInstanceOf(io.meshstreams.InvalidConfigException.class)
+                .hasMessage("mesh.masking.hash.key: Masking com.acme.crm.Customer for clearance INTERNAL hashes email, name, but no hash key "
                         + "is configured. Configure the mesh's hash key (a secret of 32+ bytes, the same in "
                         + "every service, so hashed values and keys match across consumers): set mesh.masking.hash.key "
-                        + "in the client's configuration (e.g. from `openssl rand -hex 32`), or call "
+                        + "in the client's configuration to hex text (e.g. from `openssl rand -hex 32`), or call "
                         + "MaskingRules.withHashKey(bytes); for a development mesh, "
                         + "MaskingRules.insecureForDevelopment(); or choose REDACT or DROP for the level with "
                         + "withPolicy(level, policy)");

@@ -200,8 +200,8 @@ class MaskingHashTest {
 
         // when / then
         assertThatThrownBy(() -> masker.maskKey("c-1"))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("Cannot hash the key of com.acme.crm.Customer records: no hash key is "
+                .isInstanceOf(io.meshstreams.InvalidConfigException.class)
+                .hasMessageStartingWith("mesh.masking.hash.key: Cannot hash the key of com.acme.crm.Customer records: no hash key is "
                         + "configured. Configure the mesh's hash key")
                 .hasMessageContaining("MaskingRules.withHashKey(bytes)");
     }

@@ -84,9 +84,9 @@ class MaskingRulesTest {
     void aHashKeyShorterThan32BytesIsRefusedWithHowToMakeOne() {
         assertThatThrownBy(() -> MaskingRules.defaults().withHashKey(new byte[31]))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("The masking hash key has 31 bytes; it needs at least 32. Generate one, e.g. "
-                        + "`openssl rand -base64 32`, keep it as a secret of the mesh, and pass the decoded bytes "
-                        + "(Base64.getDecoder().decode(...)) to every service");
+                .hasMessage("The masking hash key has 31 bytes; it needs at least 32. Generate one with `openssl rand"
+                        + " -hex 32`, keep it as a secret of the mesh, and give every service the same hex text"
+                        + " (mesh.masking.hash.key), or these bytes from MaskingRules.parseHashKey(hex)");
     }
 
     @Test

@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
 /** The three example apps, run together for a few seconds against a real broker and registry. */
 @MeshTest
 class ExampleDomainsIT {
-    static final String HASH_KEY = "example-domains-it-hash-key-0123456789abcdef";
+    static final String HASH_KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
     static final int CUSTOMERS = 200;
 
     @Test
@@ -109,7 +109,7 @@ class ExampleDomainsIT {
 
             // with the customers' PII as keyed hashes: the same as the mesh's masking, never in clear
             FieldMasker masker = FieldMasker.create(customerProduct.outputPort(CustomersApp.PORT), "INTERNAL",
-                    MaskingRules.defaults().withHashKey(HASH_KEY.getBytes(StandardCharsets.UTF_8)));
+                    MaskingRules.defaults().withHashKey(MaskingRules.parseHashKey(HASH_KEY)));
             Map<String, GenericRecord> maskedProfiles = new java.util.HashMap<>();
             Set<String> clearPii = new HashSet<>();
             for (int i = 0; i < CUSTOMERS; i++) {

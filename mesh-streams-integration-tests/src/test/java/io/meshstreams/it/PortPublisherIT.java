@@ -59,7 +59,7 @@ class PortPublisherIT {
     }
 
     /** The hash key every domain of the test mesh shares. */
-    static final String HASH_KEY = "integration-tests-hash-key-0123456789abcdef";
+    static final String HASH_KEY = "1f2e3d4c5b6a79880f1e2d3c4b5a69781f2e3d4c5b6a79880f1e2d3c4b5a6978";
 
     static Map<String, Object> with(TestMesh mesh, String domain) {
         Map<String, Object> config = mesh.clientConfig();
@@ -238,17 +238,41 @@ class PortPublisherIT {
     @Test
     void aDomainCannotPublishOnAnotherDomainsPortNorOnAPortThatIsNotProvisioned(TestMesh mesh) {
         DataProduct product = provisioned(OnViolation.QUARANTINE);
+        PortAddress placed = product.address(product.outputPort("placed"));
         try (MeshClient analytics = MeshClient.create(with(mesh, "analytics"))) {
             AccessDeniedException denied = catchThrowableOfType(AccessDeniedException.class,
-                    () -> analytics.publisher(product, "placed"));
-            assertThat(denied).hasMessageStartingWith("Domain 'analytics' cannot publish on "
-                    + product.address(product.outputPort("placed")) + ": the port belongs to domain 'orders'.");
+                    () -> analytics.publisher(placed));
+            assertThat(denied).hasMessageStartingWith("Domain 'analytics' cannot publish on " + placed
+                    + ": the port belongs to domain 'orders'.");
             assertThat(catchThrowableOfType(AccessDeniedException.class, () -> analytics.provision(product)))
                     .hasMessageContaining("it belongs to domain 'orders'");
         }
+        // the address names the major version: one that was never provisioned is refused, naming those that were
+        assertThat(catchThrowableOfType(MeshException.class, () -> orders.publisher(placed.withMajorVersion(2))))
+                .hasMessageStartingWith("Port " + placed.withMajorVersion(2) + " is not in the catalog")
+                .hasMessageContaining("Provisioned ports of " + placed.productId() + ": [" + placed.topic() + "]");
         DataProduct never = Orders.product("never-provisioned", OnViolation.QUARANTINE);
-        assertThat(catchThrowableOfType(MeshException.class, () -> orders.publisher(never, "placed")))
-                .hasMessageContaining("is not provisioned").hasMessageContaining("client.provision(product)");
+        assertThat(catchThrowableOfType(MeshException.class,
+                () -> orders.publisher(never.address(never.outputPort("placed")).topic())))
+                .hasMessageContaining("is not in the catalog").hasMessageContaining("Provisioned ports of "
+                        + never.id() + ": none");
+    }
+
+    @Test
+    void aPublisherByAddressHoldsRecordsToTheContractTheCatalogHolds(TestMesh mesh) {
+        // given a provisioned product
+        DataProduct product = provisioned(OnViolation.REJECT);
+        PortAddress placed = product.address(product.outputPort("placed"));
+
+        // when publishing by address
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(placed.topic())) {
+            assertThat(publisher.port()).isEqualTo(placed);
+            // then the catalog's rules apply (record 0 breaks two of them)
+            assertThat(catchThrowableOfType(ContractViolationException.class,
+                    () -> publisher.publish(Orders.orderWithViolations(0)))).hasMessageContaining("positive-amount");
+            assertThat(publisher.publish(Orders.orderWithViolations(1)).outcome())
+                    .isEqualTo(PublishResult.Outcome.PUBLISHED);
+        }
     }
 
     static String traceparent(int i) {

@@ -1,5 +1,7 @@
 package io.meshstreams.internal.masking;
 
+import io.meshstreams.InvalidConfigException;
+
 import io.meshstreams.governance.ClassificationScheme;
 import io.meshstreams.governance.MaskedField;
 import io.meshstreams.governance.MaskingPolicy;
@@ -139,7 +141,7 @@ public final class MaskingCompiler {
         List<String> hashed = decisions.values().stream().filter(d -> d.policy() == MaskingPolicy.HASH)
                 .map(MaskedField::path).toList();
         if (!hashed.isEmpty() && hash == null) {
-            throw new IllegalStateException("Masking " + portSchema.getFullName() + " for clearance "
+            throw new InvalidConfigException("mesh.masking.hash.key", "Masking " + portSchema.getFullName() + " for clearance "
                     + normalizedClearance + " hashes " + String.join(", ", hashed) + ", but no hash key is configured. "
                     + missingHashKey);
         }

@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 public final class AnalyticsApp implements AutoCloseable {
     public static final String DOMAIN = "analytics";
     public static final String PORT = "enriched-orders";
+    /** The port this app publishes on. */
+    public static final PortAddress ENRICHED_ORDERS = PortAddress.parse("analytics.order-insights.enriched-orders.v1");
     /** The topology's name: its application id is {@code analytics.order-enrichment}. */
     public static final String APPLICATION = "order-enrichment";
 
@@ -121,7 +123,7 @@ public final class AnalyticsApp implements AutoCloseable {
                     new OrderEnrichment(product.outputPort(PORT).valueSchema()),
                     PortJoined.as("orders-with-customers").withRekeyByField("customerId"));
             // Published keyed by orderId (the port's key), with the port's contract enforced.
-            builder.to(enriched, product, PORT, PortProduced.as("publish-enriched-orders"));
+            builder.to(enriched, ENRICHED_ORDERS, PortProduced.as("publish-enriched-orders"));
             GovernedTopology topology = builder.build();
 
             KafkaStreams streams = topology.start(streamsConfig);

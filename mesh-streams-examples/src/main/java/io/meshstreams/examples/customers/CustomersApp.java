@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CustomersApp implements AutoCloseable {
     public static final String DOMAIN = "customers";
     public static final String PORT = "profiles";
+    /** The port this app publishes on: its topic, and the name other domains read it by. */
+    public static final PortAddress PROFILES = PortAddress.parse("customers.customer-profiles.profiles.v1");
 
     static final Option CUSTOMERS = new Option("customers", "500", "how many customers there are (c-00000 ...)");
     static final Option CHANGES_PER_SECOND = new Option("changes.per.second", "2",
@@ -93,7 +95,7 @@ public final class CustomersApp implements AutoCloseable {
         MeshClient client = MeshClient.create(clientConfig);
         try {
             client.provision(product);
-            PortPublisher<String, GenericRecord> publisher = client.publisher(product, PORT);
+            PortPublisher<String, GenericRecord> publisher = client.publisher(PROFILES);
             CustomersApp app = new CustomersApp(client, publisher, generator, changesPerSecond);
             Instant now = Instant.now();
             for (int i = 0; i < generator.customers(); i++) {

@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OrdersApp implements AutoCloseable {
     public static final String DOMAIN = "orders";
     public static final String PORT = "placed";
+    /** The port this app publishes on: its topic, and the name other domains read it by. */
+    public static final PortAddress PLACED = PortAddress.parse("orders.order-events.placed.v1");
 
     static final Option ORDERS_PER_SECOND = new Option("orders.per.second", "50", "orders to place per second");
     static final Option CUSTOMERS = new Option("customers", "500",
@@ -104,7 +106,7 @@ public final class OrdersApp implements AutoCloseable {
         MeshClient client = MeshClient.create(clientConfig);
         try {
             client.provision(product);
-            PortPublisher<String, GenericRecord> publisher = client.publisher(product, PORT);
+            PortPublisher<String, GenericRecord> publisher = client.publisher(PLACED);
             log.info("orders: publishing {} orders/s on {}", ordersPerSecond, publisher.port());
             OrdersApp app = new OrdersApp(client, publisher, generator, ordersPerSecond);
             app.thread.start();

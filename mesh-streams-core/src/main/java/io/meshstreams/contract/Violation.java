@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param field   the path of the field the violation concerns, such as {@code amount} or
  *                {@code address.city}; several fields are joined with {@code ,}; empty when the
  *                violation concerns no particular field
- * @param message what was expected and what was found, for people
+ * @param message what was expected and what was found, for people. The violations mesh-streams reports never carry
+ *                the value of a classified field: they show its classification instead ({@code email=<PII>})
  */
 public record Violation(String type, @Nullable String rule, String field, String message) {
     /** A contract rule evaluated to false, or could not be evaluated (rules fail closed). */

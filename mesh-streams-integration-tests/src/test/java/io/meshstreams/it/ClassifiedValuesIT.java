@@ -163,7 +163,7 @@ class ClassifiedValuesIT {
         List<PublishResult> results = new ArrayList<>();
         String logged;
         try (CapturedLog logs = CapturedLog.start();
-             PortPublisher<String, GenericRecord> publisher = customers.publisher(product, "profiles")) {
+             PortPublisher<String, GenericRecord> publisher = customers.publisher(product.address(product.outputPort("profiles")))) {
             // when records break the rules, the schema and the key, published each way, and the results logged
             results.add(publisher.publish(breakingRules()));
             results.add(publisher.publishAsync(breakingSchema()).join());
@@ -213,7 +213,7 @@ class ClassifiedValuesIT {
         List<ContractViolationException> rejections = new ArrayList<>();
         String logged;
         try (CapturedLog logs = CapturedLog.start();
-             PortPublisher<String, GenericRecord> publisher = customers.publisher(product, "profiles")) {
+             PortPublisher<String, GenericRecord> publisher = customers.publisher(product.address(product.outputPort("profiles")))) {
             // when records break the rules, the schema and the key, published each way, and the failures logged
             rejections.add(catchThrowableOfType(ContractViolationException.class,
                     () -> publisher.publish(breakingRules())));

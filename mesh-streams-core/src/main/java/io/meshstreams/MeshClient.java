@@ -146,7 +146,7 @@ public final class MeshClient implements AutoCloseable {
         }
         try {
             resource.close();
-        } catch (Exception closeFailure) {
+        } catch (Exception | Error closeFailure) {
             failure.addSuppressed(closeFailure);
         }
     }
@@ -367,17 +367,6 @@ public final class MeshClient implements AutoCloseable {
             closeQuietly(values, e);
             closeQuietly(keys, e);
             throw e;
-        }
-    }
-
-    private static void closeQuietly(@org.jspecify.annotations.Nullable AutoCloseable closeable, Throwable failure) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception | Error e) {
-            failure.addSuppressed(e);
         }
     }
 

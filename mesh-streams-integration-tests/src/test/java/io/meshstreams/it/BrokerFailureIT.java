@@ -24,8 +24,11 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +59,7 @@ import static org.awaitility.Awaitility.await;
  * {@code read_committed} holds each of the 20,000 ids exactly once in per-key order, and the stats add up.
  */
 class BrokerFailureIT {
+    private static final Logger log = LoggerFactory.getLogger(BrokerFailureIT.class);
     static final int RECORDS = 20_000;
     /** At most this many records are unacknowledged at a time, so that the failure happens mid-stream. */
     static final int IN_FLIGHT = 1_000;
@@ -118,7 +122,8 @@ class BrokerFailureIT {
             if (transactional) {
                 options = options.withTransactionalId("failover-" + topic);
             }
-            Map<String, PublishResult> results;
+            Map<String, PublishResult> results = new HashMap<>();
+            List<String> failed = new ArrayList<>();
             PublisherStats stats;
             ExecutorService operator = Executors.newSingleThreadExecutor();
             try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product,
@@ -138,24 +143,29 @@ class BrokerFailureIT {
                         ? publishInTransactions(publisher, schedule, acknowledged)
                         : publishAsync(publisher, schedule, acknowledged);
 
-                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+                // every future, successful or not
+                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                        .handle((done, exception) -> done).get(120, TimeUnit.SECONDS);
                 schedule.awaitAllDone();
-                results = new HashMap<>();
                 for (int i = 0; i < RECORDS; i++) {
-                    results.put("o-" + i, futures.get(i).join());
+                    CompletableFuture<PublishResult> future = futures.get(i);
+                    if (future.isCompletedExceptionally()) {
+                        failed.add("o-" + i + ": " + future.handle((result, exception) -> exception).join());
+                    } else {
+                        results.put("o-" + i, future.join());
+                    }
                 }
                 stats = publisher.stats();
             } finally {
                 operator.shutdownNow();
             }
 
+            assertThat(failed).as("%d futures completed exceptionally", failed.size()).isEmpty();
             assertThat(results.values()).allSatisfy(result -> assertThat(result.isPublished()).isTrue());
             assertThat(stats).isEqualTo(new PublisherStats(RECORDS, 0, 0, 0));
             assertThat(kafka.isRunning(victim)).isTrue();
 
-            List<ConsumerRecord<String, GenericRecord>> read = Topics.readAll(mesh, topic, new StringDeserializer(),
-                    new AvroDeserializer<>(orders.registry()), RECORDS);
-            assertExactlyOnceInKeyOrder(read, results);
+            assertExactlyOnceInKeyOrder(readWhatIsOnThePort(mesh, topic, orders), results);
             assertThat(Topics.readAllRaw(mesh, address.quarantineTopic(), 0)).isEmpty();
         }
     }
@@ -220,6 +230,22 @@ class BrokerFailureIT {
                 .build();
     }
 
+    /**
+     * Every committed record of the port: waits for {@link #RECORDS} of them, and if fewer come, reads what is there,
+     * so that the assertions can say which ids are missing.
+     */
+    static List<ConsumerRecord<String, GenericRecord>> readWhatIsOnThePort(TestMesh mesh, String topic,
+                                                                          MeshClient client) {
+        AvroDeserializer<GenericRecord> values = new AvroDeserializer<>(client.registry());
+        try {
+            return Topics.readUntil(mesh, topic, new StringDeserializer(), values,
+                    records -> records.size() >= RECORDS, true, Duration.ofSeconds(30));
+        } catch (ConditionTimeoutException fewer) {
+            return Topics.readUntil(mesh, topic, new StringDeserializer(), values, records -> true, true,
+                    Duration.ofSeconds(30));
+        }
+    }
+
     static void assertExactlyOnceInKeyOrder(List<ConsumerRecord<String, GenericRecord>> read,
                                             Map<String, PublishResult> results) {
         Map<String, Integer> copies = new HashMap<>();
@@ -244,8 +270,8 @@ class BrokerFailureIT {
                 .filter(e -> !isAscending(e.getValue()))
                 .map(Map.Entry::getKey).toList();
 
-        assertThat(missing).as("ids published but not on the port").isEmpty();
-        assertThat(duplicated).as("ids on the port more than once").isEmpty();
+        assertThat(missing).as("%d ids published but not on the port", missing.size()).isEmpty();
+        assertThat(duplicated).as("%d ids on the port more than once", duplicated.size()).isEmpty();
         assertThat(read).hasSize(RECORDS);
         assertThat(outOfOrder).as("keys whose records are not in the order they were published").isEmpty();
         assertThat(sequenceByKey).hasSize(CUSTOMERS);
@@ -326,7 +352,11 @@ class BrokerFailureIT {
                 if (!started.containsKey(step) && acknowledged.get() >= step.whenAcknowledged()) {
                     started.put(step, CompletableFuture.runAsync(() -> {
                         try {
+                            int before = acknowledged.get();
+                            long start = System.nanoTime();
                             step.action().run();
+                            log.info("{}: started at {} acknowledged, done at {} acknowledged in {} ms", step.name(),
+                                    before, acknowledged.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                         } catch (Exception e) {
                             throw new IllegalStateException("Step '" + step.name() + "' failed: " + e, e);
                         }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -88,6 +89,8 @@ class MeshTestExtensionIT {
         @Test
         void runsEachBrokerInAChildJvmThatCanBeKilledAndStartedAgainOnItsPort(TestMesh mesh) throws Exception {
             var kafka = mesh.embeddedKafka().orElseThrow();
+            // Kafka writes this file when it shuts its logs down cleanly, and deletes it when it starts
+            Path cleanShutdownMarker = kafka.dataDirectory().resolve("broker-2").resolve(".kafka_cleanshutdown");
             assertThat(mesh).isNotSameAs(sharedFromBeforeAll);
             assertThat(brokerProcesses()).hasSize(2);
             assertThat(mesh.admin().describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrder(1, 2);
@@ -97,6 +100,7 @@ class MeshTestExtensionIT {
 
             assertThat(kafka.isRunning(2)).isFalse();
             assertThat(brokerProcesses()).hasSize(1);
+            assertThat(cleanShutdownMarker).doesNotExist();
             // the controller fences the killed broker once its session times out
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     mesh.admin().describeCluster().nodes().get()).extracting(Node::id).containsExactly(1));
@@ -107,6 +111,12 @@ class MeshTestExtensionIT {
             assertThat(kafka.brokerPort(2)).isEqualTo(port);
             assertThat(brokerProcesses()).hasSize(2);
             assertThat(mesh.admin().describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrder(1, 2);
+
+            kafka.stopBroker(2); // SIGTERM: Kafka's own controlled, clean shutdown
+
+            assertThat(cleanShutdownMarker).exists();
+            assertThat(brokerProcesses()).hasSize(1);
+            kafka.startBroker(2);
             assertThat(catchThrowable(() -> kafka.killBroker(3))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("No broker 3 in this cluster; its brokers are [1, 2]");
         }

@@ -61,6 +61,7 @@ final class ChildProcessServer implements RunningNode {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(JVM_OPTIONS);
+            command.add("-D" + BrokerProcessMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
             command.add(BrokerProcessMain.class.getName());
             command.add(properties.toAbsolutePath().toString());
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -89,7 +90,6 @@ final class ChildProcessServer implements RunningNode {
                     process.pid(), STOP_TIMEOUT_SECONDS);
             kill();
         }
-        closeInput();
     }
 
     @Override
@@ -99,7 +99,6 @@ final class ChildProcessServer implements RunningNode {
             throw new IllegalStateException("Kafka broker " + nodeId + " (process " + process.pid()
                     + ") is still alive " + STOP_TIMEOUT_SECONDS + " s after SIGKILL");
         }
-        closeInput();
     }
 
     @Override
@@ -119,15 +118,6 @@ final class ChildProcessServer implements RunningNode {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for Kafka broker " + nodeId + " to end", e);
-        }
-    }
-
-    /** Closing the child's input after it ended releases the pipe; while it runs, closing would halt it. */
-    private void closeInput() {
-        try (OutputStream in = process.getOutputStream()) {
-            // closed by try-with-resources
-        } catch (IOException e) {
-            log.debug("Could not close the input of Kafka broker {}: {}", nodeId, e.toString());
         }
     }
 

@@ -332,8 +332,9 @@ class BrokerFailureIT {
 
     /**
      * Runs the steps, one at a time on the operator thread, while the publishing thread goes on: each starts once
-     * {@code whenAcknowledged} records are acknowledged, and publishing waits before record {@code doneBeforePublishing}
-     * until it is done, so that each step happens mid-stream and the next one finds it done.
+     * {@code whenAcknowledged} records are acknowledged, and publishing waits before record
+     * {@code doneBeforePublishing} until it is done, so that each step happens mid-stream and the next one finds it
+     * done.
      */
     static final class Schedule {
         private final ExecutorService operator;
@@ -356,7 +357,8 @@ class BrokerFailureIT {
                             long start = System.nanoTime();
                             step.action().run();
                             log.info("{}: started at {} acknowledged, done at {} acknowledged in {} ms", step.name(),
-                                    before, acknowledged.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                                    before, acknowledged.get(),
+                                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                         } catch (Exception e) {
                             throw new IllegalStateException("Step '" + step.name() + "' failed: " + e, e);
                         }

@@ -49,9 +49,9 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>A broker in this JVM can only stop by shutting down. To test a crash, {@link Builder#brokersInChildProcesses(boolean)}
- * runs each broker as {@code kafka.Kafka server.properties} in a JVM of its own (the controller stays in this one),
- * and {@link #killBroker(int)} ends it with SIGKILL:
+ * <p>A broker in this JVM can only stop by shutting down. To test a crash,
+ * {@link Builder#brokersInChildProcesses(boolean)} runs each broker as {@code kafka.Kafka server.properties} in a JVM
+ * of its own (the controller stays in this one), and {@link #killBroker(int)} ends it with SIGKILL:
  *
  * <pre>{@code
  * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).brokersInChildProcesses(true).start()) {
@@ -67,8 +67,8 @@ import java.util.stream.Stream;
  *       a restarted broker keeps its port and its data.</li>
  *   <li>{@link #stopBroker(int)} is a controlled shutdown: leadership moves away before the broker stops.
  *       {@link #killBroker(int)} (brokers in child processes only) is a crash: the controller fences the broker once
- *       its session times out ({@code broker.session.timeout.ms}, 4 s here), and the restarted broker recovers its
- *       logs. What the broker wrote stays in the operating system's page cache: a process crash, not a power cut.</li>
+ *       its session times out ({@code broker.session.timeout.ms}, 4 s by default here), and the restarted broker
+ *       recovers its logs. What the broker wrote stays in the operating system's page cache: a process crash, not a power cut.</li>
  *   <li>A broker in a child process never outlives this JVM: it halts when this JVM ends, however it ends. Its
  *       {@code server.properties} and output ({@code server.log}) are in {@code broker-<id>-process} under
  *       {@link #dataDirectory()}.</li>
@@ -138,7 +138,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /**
      * Stops one broker with a controlled shutdown; its data stays. With one broker the controller in the same
-     * node stops too.
+     * node stops too. A broker in a child process gets SIGTERM, on which Kafka runs the same controlled shutdown.
      */
     public synchronized void stopBroker(int brokerId) {
         ensureOpen();
@@ -415,7 +415,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 throw e;
             }
             log.info("Embedded Kafka cluster {} with {} broker(s){} ready at {} in {} ms (data in {})", clusterId,
-                    brokers, brokersInChildProcesses ? " in child processes" : "", cluster.bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    brokers, brokersInChildProcesses ? " in child processes" : "", cluster.bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     root);
             return cluster;
         }

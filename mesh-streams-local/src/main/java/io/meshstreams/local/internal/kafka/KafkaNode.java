@@ -90,10 +90,6 @@ public final class KafkaNode {
         return running != null && running.isAlive();
     }
 
-    public boolean inChildProcess() {
-        return inChildProcess;
-    }
-
     /**
      * Throws if the node was started and has ended without being stopped or killed (a child process that crashed or
      * could not start), with its exit code and the end of its log.

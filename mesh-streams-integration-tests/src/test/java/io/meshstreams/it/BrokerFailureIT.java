@@ -126,8 +126,8 @@ class BrokerFailureIT {
             List<String> failed = new ArrayList<>();
             PublisherStats stats;
             ExecutorService operator = Executors.newSingleThreadExecutor();
-            try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product,
-                    product.outputPort("placed"), GenericRecord.class, options)) {
+            try (PortPublisher<String, GenericRecord> publisher = orders.publisher(
+                    product.address(product.outputPort("placed")), GenericRecord.class, options)) {
                 AtomicInteger acknowledged = new AtomicInteger();
                 Schedule schedule = new Schedule(operator, acknowledged, List.of(
                         new Step("fail broker " + victim, 5_000, 10_000, () -> failure.fail(kafka, victim)),

@@ -119,15 +119,15 @@ class DataProductDescriptorTest {
                   - name: placed
                     version: 1
                     schema: order.avsc
-                    key: orderId
+                    key: { field: orderId }
                   - name: cancelled
                     version: 1
                     schema: missing.avsc
-                    key: orderId
+                    key: { field: orderId }
                   - name: refunded
                     version: 1
                     schema: broken.avsc
-                    key: orderId
+                    key: { field: orderId }
                 """);
 
         InvalidDataProductException e = catchThrowableOfType(InvalidDataProductException.class,
@@ -176,7 +176,7 @@ class DataProductDescriptorTest {
                 .extracting(ValidationProblem::path)
                 .containsExactlyInAnyOrder("domain", "outputPorts");
         assertThat(problemsOf("domain: d\nname: n\nowner: o\noutputPorts:\n  - name: p\n    version: one\n"
-                + "    schema: ../../../../../../etc/passwd\n    key: k"))
+                + "    schema: ../../../../../../etc/passwd\n    key: { field: k }"))
                 .extracting(ValidationProblem::path)
                 .containsExactlyInAnyOrder("outputPorts[0].version", "outputPorts[0].schema");
         assertThat(catchThrowableOfType(InvalidDataProductException.class,
@@ -186,28 +186,35 @@ class DataProductDescriptorTest {
 
     @Test
     void aProductBuiltInCodeIsValidatedTheSameWay() {
-        InvalidDataProductException e = catchThrowableOfType(InvalidDataProductException.class, () ->
-                DataProduct.builder("orders", "order_events")
-                        .outputPort(OutputPort.builder("placed", 1)
-                                .valueSchema(ORDER_SCHEMA)
-                                .keyField("shipping")
-                                .partitions(0)
-                                .grant("orders", "PII", "")
-                                .build())
+        InvalidDataProductException port = catchThrowableOfType(InvalidDataProductException.class, () ->
+                OutputPort.builder("placed", 1)
+                        .valueSchema(ORDER_SCHEMA)
+                        .keyField("shipping")
+                        .partitions(0)
+                        .grant("orders", "PII", "")
                         .build());
 
-        assertThat(e.problems()).extracting(ValidationProblem::source).containsOnly(ValidationProblem.CODE);
-        assertThat(e.problems()).extracting(ValidationProblem::path).containsExactly(
-                "name", "owner", "outputPorts[0].partitions", "outputPorts[0].key.field", "outputPorts[0].key.field",
-                "outputPorts[0].grants[0].domain", "outputPorts[0].grants[0].purpose");
-        assertThat(e.problems().get(0).fix()).isEqualTo("use a name such as 'order-events'.");
+        assertThat(port.problems()).extracting(ValidationProblem::source).containsOnly(ValidationProblem.CODE);
+        assertThat(port.problems()).extracting(ValidationProblem::path).containsExactly(
+                "grants[0].purpose", "partitions", "key.field", "key.field");
+        assertThat(port.getMessage()).startsWith("Output port 'placed' v1 has 4 problems:\n  1. <code>: grants[0].purpose: ");
+
+        InvalidDataProductException product = catchThrowableOfType(InvalidDataProductException.class, () ->
+                DataProduct.builder("orders", "order_events")
+                        .outputPort(OutputPort.builder("placed", 1).valueSchema(ORDER_SCHEMA).keyField("orderId")
+                                .grant("orders", "PII", "audit").build())
+                        .build());
+
+        assertThat(product.problems()).extracting(ValidationProblem::path).containsExactly(
+                "name", "owner", "outputPorts[0].grants[0].domain");
+        assertThat(product.problems().get(0).fix()).isEqualTo("use a name such as 'order-events'.");
     }
 
     @Test
     void portAddressesParseAndDeriveTopicsAndSubjects() {
         PortAddress address = PortAddress.parse("orders.order-events.placed.v2");
 
-        assertThat(address).isEqualTo(new PortAddress("orders", "order-events", "placed", 2));
+        assertThat(address).isEqualTo(PortAddress.of("orders", "order-events", "placed", 2));
         assertThat(address.valueSubject()).isEqualTo("orders.order-events.placed.v2-value");
         assertThat(address.keySubject()).isEqualTo("orders.order-events.placed.v2-key");
         assertThat(address.quarantineTopic()).isEqualTo("orders.order-events.placed.v2.quarantine");

@@ -185,6 +185,56 @@ class DataProductDescriptorTest {
     }
 
     @Test
+    void untrustedTextIsReadWithinLimitsAndWithoutGuessing() throws IOException {
+        String valid = "domain: orders\nname: order-events\nowner: o\noutputPorts:\n"
+                + "  - { name: placed, version: 1, schema: order.avsc, key: { field: orderId } }\n";
+        Files.writeString(dir.resolve("order.avsc"), ORDER_SCHEMA);
+        assertThat(DataProductDescriptor.parse(valid, dir, "x.yaml").id()).isEqualTo("orders.order-events");
+
+        assertThat(problemsOf(valid + "---\ndomain: evil\n")).singleElement().satisfies(p -> {
+            assertThat(p.message()).isEqualTo("the file holds more than one YAML document (a second one starts here)"
+                    + " at line 7, column 1.");
+            assertThat(p.fix()).startsWith("keep one document");
+        });
+        assertThat(problemsOf(valid + "tags: [1, true]\n")).extracting(ValidationProblem::path, ValidationProblem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("tags[0]", "a tag is a number (1), not text."),
+                        org.assertj.core.groups.Tuple.tuple("tags[1]", "a tag is a boolean (true), not text."));
+
+        Path file = write(valid);
+        InvalidDataProductException small = catchThrowableOfType(InvalidDataProductException.class,
+                () -> DataProductDescriptor.load(file, DescriptorOptions.defaults().withMaxDescriptorBytes(100)));
+        assertThat(small.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .isEqualTo("the file is larger than 100 bytes, the limit for a descriptor."));
+        assertThat(catchThrowableOfType(InvalidDataProductException.class, () -> DataProductDescriptor.parse(valid, dir,
+                "x.yaml", DescriptorOptions.defaults().withMaxDescriptorBytes(100))).problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("the descriptor is longer than 100 bytes"));
+        assertThat(catchThrowableOfType(InvalidDataProductException.class, () -> DataProductDescriptor.load(file,
+                DescriptorOptions.defaults().withMaxSchemaBytes(10))).problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo("the schema file 'order.avsc' is larger than 10 bytes,"
+                        + " the limit for a schema file."));
+
+        StringBuilder many = new StringBuilder(valid);
+        for (int i = 0; i < 5_000; i++) {
+            many.append("unknown").append(i).append(": x\n");
+        }
+        assertThat(problemsOf(many.toString())).hasSize(101).last().satisfies(p ->
+                assertThat(p.message()).isEqualTo("there are more problems; these are the first 100."));
+    }
+
+    @Test
+    void aCatalogEntryCarriesItsSchemasInlineAndNamesNoFile() {
+        String entry = "{\"domain\": \"orders\", \"name\": \"order-events\", \"owner\": \"o\", \"outputPorts\": [{"
+                + "\"name\": \"placed\", \"version\": 1, \"schema\": \"/etc/passwd\", \"key\": {\"field\": \"orderId\"}}]}";
+
+        InvalidDataProductException e = catchThrowableOfType(InvalidDataProductException.class,
+                () -> io.meshstreams.internal.product.DescriptorReader.readInline(entry, "_mesh-catalog@7"));
+
+        assertThat(e.problems()).extracting(ValidationProblem::path, ValidationProblem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("outputPorts[0].schema",
+                        "the schema is a file name, but this descriptor's schemas are inline."));
+    }
+
+    @Test
     void aProductBuiltInCodeIsValidatedTheSameWay() {
         InvalidDataProductException port = catchThrowableOfType(InvalidDataProductException.class, () ->
                 OutputPort.builder("placed", 1)

@@ -87,7 +87,8 @@ public final class DescriptorParser {
         loader.setCodePointLimit(Math.max(1, maxChars));
         loader.setNestingDepthLimit(MAX_YAML_DEPTH);
         loader.setMaxAliasesForCollections(0);
-        loader.setAllowDuplicateKeys(false);
+        // Duplicate keys stay allowed here: Jackson would refuse them with a message naming neither path nor lines;
+        // Guarded refuses them with both.
         loader.setAllowRecursiveKeys(false);
         return new ObjectMapper(YAMLFactory.builder()
                 .loaderOptions(loader)
@@ -116,6 +117,10 @@ public final class DescriptorParser {
         } catch (StreamConstraintsException e) {
             return problem(e.getLocation(), "", "the file " + limitBroken(e, yaml), "simplify the file.");
         } catch (JsonProcessingException e) {
+            Refused refused = refusedIn(e);
+            if (refused != null) {
+                return new Parsed(null, refused.path, refused.getMessage(), refused.fix);
+            }
             if (e.getCause() instanceof MarkedYAMLException marked) {
                 Mark mark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
                 String where = mark == null ? locate(e.getLocation())
@@ -135,6 +140,16 @@ public final class DescriptorParser {
             return new Parsed(null, "", "the file nests too deeply to be parsed as " + language + ".",
                     "simplify the file.");
         }
+    }
+
+    /** Jackson's tree reading wraps what a parser throws (in some positions): our refusal, found again. */
+    private static @Nullable Refused refusedIn(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof Refused refused) {
+                return refused;
+            }
+        }
+        return null;
     }
 
     private static Parsed problem(@Nullable JsonLocation location, String path, String message, String fix) {
@@ -269,8 +284,8 @@ public final class DescriptorParser {
                         Integer first = seen.putIfAbsent(name, line);
                         if (first != null) {
                             throw new Refused(path(delegate.getParsingContext()), "the key '"
-                                    + DescriptorFiles.printable(name) + "' is given twice in one mapping (lines "
-                                    + first + " and " + line + "); " + language + " would keep only one of them.",
+                                    + DescriptorFiles.printable(name) + "' is given twice in one mapping ("
+                                    + (first == line ? "line " + line : "lines " + first + " and " + line) + "); " + language + " would keep only one of them.",
                                     "remove one of them.");
                         }
                     }

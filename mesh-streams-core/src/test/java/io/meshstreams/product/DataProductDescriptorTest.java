@@ -222,6 +222,22 @@ class DataProductDescriptorTest {
     }
 
     @Test
+    void readsADescriptorAndItsSchemasInsideAJar() throws IOException {
+        Path jar = dir.resolve("domains.jar");
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(jar, Map.of("create", "true"))) {
+            Files.createDirectories(zip.getPath("/domains/orders/schemas"));
+            Files.writeString(zip.getPath("/domains/orders/schemas/order.avsc"), ORDER_SCHEMA);
+            Files.writeString(zip.getPath("/domains/orders/data-product.yaml"), "domain: orders\nname: order-events\n"
+                    + "owner: o\noutputPorts:\n  - { name: placed, version: 1, schema: schemas/order.avsc,"
+                    + " key: { field: orderId } }\n");
+        }
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(jar)) {
+            assertThat(DataProductDescriptor.load(zip.getPath("/domains/orders/data-product.yaml")).outputPort("placed")
+                    .valueSchema().getName()).isEqualTo("OrderPlaced");
+        }
+    }
+
+    @Test
     void aCatalogEntryCarriesItsSchemasInlineAndNamesNoFile() {
         String entry = "{\"domain\": \"orders\", \"name\": \"order-events\", \"owner\": \"o\", \"outputPorts\": [{"
                 + "\"name\": \"placed\", \"version\": 1, \"schema\": \"/etc/passwd\", \"key\": {\"field\": \"orderId\"}}]}";

@@ -79,7 +79,8 @@ public final class DescriptorFiles {
                         + " DescriptorOptions.withSchemaRoot).";
         Path relative;
         try {
-            relative = Path.of(reference);
+            // the descriptor's own file system: it may be read from a jar
+            relative = baseDirectory.getFileSystem().getPath(reference);
         } catch (InvalidPathException e) {
             return Text.problem(subject + " is not a file path.",
                     "give the path of the .avsc file relative to the descriptor.");

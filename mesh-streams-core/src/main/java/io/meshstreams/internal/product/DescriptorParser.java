@@ -134,6 +134,10 @@ public final class DescriptorParser {
             return new Parsed(null, "", "the file is not valid " + language + locate(e.getLocation()) + ": "
                     + (yaml ? "expected a mapping of text keys to values" : jsonProblem(e)) + ".", fix);
         } catch (IOException | RuntimeException e) {
+            Refused refused = refusedIn(e);
+            if (refused != null) {
+                return new Parsed(null, refused.path, refused.getMessage(), refused.fix);
+            }
             return new Parsed(null, "", "the file could not be parsed as " + language + " ("
                     + e.getClass().getSimpleName() + ").", fix);
         } catch (StackOverflowError e) {

@@ -54,7 +54,7 @@ public class ContractCheckBenchmark {
     @Setup
     public void setUp() {
         OutputPort port = BenchOrders.port(6, OnViolation.QUARANTINE);
-        enforcer = new ContractEnforcer(new PortAddress("bench", "orders", "placed", 1), port, 1, null);
+        enforcer = new ContractEnforcer(PortAddress.of("bench", "orders", "placed", 1), port, 1, null);
         rules = ContractRules.compile(port.valueSchema(), port.rules());
         writer = new GenericDatumWriter<>(port.valueSchema());
         bytes = new ByteArrayOutputStream(256);

@@ -4,6 +4,7 @@ import io.meshstreams.MeshClient;
 import io.meshstreams.catalog.ProductCatalog;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.DataProductDescriptor;
+import io.meshstreams.product.DescriptorOptions;
 import io.meshstreams.product.InvalidDataProductException;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.provision.PlannedChange;
@@ -58,6 +59,18 @@ final class ProductCommands {
         }
     }
 
+    /** How descriptor files are read: they may come from a pull request, so what they name is confined. */
+    static final class Reading {
+        @Option(names = "--schema-root", paramLabel = "DIR",
+                description = "Schema files may lie anywhere inside DIR (default: each descriptor's own directory)."
+                        + " Paths outside it, absolute paths and symbolic links leading out are refused.")
+        Path schemaRoot;
+
+        DescriptorOptions options() {
+            return schemaRoot == null ? DescriptorOptions.defaults() : DescriptorOptions.defaults().withSchemaRoot(schemaRoot);
+        }
+    }
+
     /** Something done with one product through a client of its own domain; returns an exit code. */
     @FunctionalInterface
     interface ProductAction {
@@ -65,8 +78,9 @@ final class ProductCommands {
     }
 
     /** Loads the files (exit 1 if any is invalid), then runs the action on each product; the worst exit code wins. */
-    static int forEachProduct(List<Path> files, Servers servers, PrintWriter err, ProductAction action) {
-        List<DataProduct> products = load(files, err);
+    static int forEachProduct(List<Path> files, DescriptorOptions options, Servers servers, PrintWriter err,
+                              ProductAction action) {
+        List<DataProduct> products = load(files, options, err);
         if (products == null) {
             return 1;
         }
@@ -80,14 +94,20 @@ final class ProductCommands {
     }
 
     /** Loads descriptors, printing every problem of every file; null if any is invalid. */
-    static List<DataProduct> load(List<Path> files, PrintWriter err) {
+    static List<DataProduct> load(List<Path> files, DescriptorOptions options, PrintWriter err) {
         List<DataProduct> products = new ArrayList<>();
         boolean valid = true;
         for (Path file : files) {
             try {
-                products.add(DataProductDescriptor.load(file));
+                products.add(DataProductDescriptor.load(file, options));
             } catch (InvalidDataProductException e) {
                 err.println(e.getMessage());
+                valid = false;
+            } catch (RuntimeException e) {
+                // The reader reports every problem as InvalidDataProductException; anything else is a bug, and its
+                // message could quote the file.
+                err.println(file + ": could not be checked (" + e.getClass().getSimpleName() + "); this is a bug of"
+                        + " mesh-streams, please report it.");
                 valid = false;
             }
         }
@@ -101,13 +121,16 @@ final class ProductCommands {
         @Spec
         CommandSpec spec;
 
+        @Mixin
+        Reading reading;
+
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "data-product.yaml files")
         List<Path> files;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            List<DataProduct> products = load(files, spec.commandLine().getErr());
+            List<DataProduct> products = load(files, reading.options(), spec.commandLine().getErr());
             if (products == null) {
                 return 1;
             }
@@ -132,13 +155,16 @@ final class ProductCommands {
         @Option(names = "--fail-on-drift", description = "Exit with 2 when the cluster has drifted from a product.")
         boolean failOnDrift;
 
+        @Mixin
+        Reading reading;
+
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "data-product.yaml files")
         List<Path> files;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            return forEachProduct(files, servers, spec.commandLine().getErr(), (product, client) -> {
+            return forEachProduct(files, reading.options(), servers, spec.commandLine().getErr(), (product, client) -> {
                 ProvisioningPlan plan = client.plan(product);
                 out.println(plan.describe());
                 boolean drifted = !plan.changes(PlannedChange.Action.DRIFT).isEmpty();
@@ -157,6 +183,9 @@ final class ProductCommands {
         @Mixin
         Servers servers;
 
+        @Mixin
+        Reading reading;
+
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "data-product.yaml files")
         List<Path> files;
 
@@ -164,7 +193,7 @@ final class ProductCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            return forEachProduct(files, servers, err, (product, client) -> {
+            return forEachProduct(files, reading.options(), servers, err, (product, client) -> {
                 try {
                     out.println(client.provision(product).describe());
                     return 0;

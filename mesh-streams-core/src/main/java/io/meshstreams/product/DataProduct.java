@@ -1,6 +1,8 @@
 package io.meshstreams.product;
 
 import io.meshstreams.internal.product.DataProductValidation;
+import io.meshstreams.internal.product.PortDraft;
+import io.meshstreams.internal.product.ProductDraft;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,32 +25,79 @@ import java.util.Optional;
  *         .build();
  * }</pre>
  *
- * <p>Instances are immutable and always valid: {@link Builder#build()} and {@link DataProductDescriptor} check the
- * whole product and throw {@link InvalidDataProductException} listing every problem.
- *
- * @param domain      the owning domain, e.g. {@code orders}: lower case letters, digits and single hyphens
- * @param name        the product's name within the domain, e.g. {@code order-events}
- * @param owner       who answers for it: a team, a mailbox
- * @param description what it offers, for the catalog
- * @param tags        free-form tags for the catalog
- * @param outputPorts the ports it publishes; a port may appear at several major versions
- * @param inputPorts  the ports of other products it reads
+ * <ol>
+ *   <li>Immutable and always valid: {@link Builder#build()}, every {@code withX} and {@link DataProductDescriptor}
+ *       check the whole product with the same checks (names, owner, at least one output port, each port once,
+ *       topic names within Kafka's length, no grant to the owning domain, input ports of other products, each once;
+ *       the ports check themselves when they are built) and throw {@link InvalidDataProductException} listing every
+ *       problem with its path and fix.</li>
+ *   <li>{@code withX} returns a copy with that one setting changed and every other kept; {@link #toBuilder()}
+ *       derives a product with several changes.</li>
+ *   <li>Equal when every setting is equal.</li>
+ * </ol>
  */
-public record DataProduct(String domain, String name, String owner, String description, List<String> tags,
-                          List<OutputPort> outputPorts, List<InputPort> inputPorts) {
+public final class DataProduct {
+    private final String domain;
+    private final String name;
+    private final String owner;
+    private final String description;
+    private final List<String> tags;
+    private final List<OutputPort> outputPorts;
+    private final List<InputPort> inputPorts;
 
-    public DataProduct {
-        Objects.requireNonNull(domain, "domain");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(description, "description");
-        tags = List.copyOf(tags);
-        outputPorts = List.copyOf(outputPorts);
-        inputPorts = List.copyOf(inputPorts);
+    private DataProduct(Builder builder) {
+        this.domain = builder.domain;
+        this.name = builder.name;
+        this.owner = builder.owner;
+        this.description = builder.description;
+        this.tags = List.copyOf(builder.tags);
+        this.outputPorts = List.copyOf(builder.outputPorts);
+        this.inputPorts = List.copyOf(builder.inputPorts);
     }
 
+    /**
+     * A builder for a product of this domain.
+     *
+     * @param domain the owning domain, e.g. {@code orders}: lower case letters, digits and single hyphens
+     * @param name   the product's name within the domain, e.g. {@code order-events}
+     */
     public static Builder builder(String domain, String name) {
         return new Builder(domain, name);
+    }
+
+    /** The owning domain, e.g. {@code orders}. */
+    public String domain() {
+        return domain;
+    }
+
+    /** The product's name within the domain, e.g. {@code order-events}. */
+    public String name() {
+        return name;
+    }
+
+    /** Who answers for it: a team, a mailbox. */
+    public String owner() {
+        return owner;
+    }
+
+    /** What it offers, for the catalog; empty if not given. */
+    public String description() {
+        return description;
+    }
+
+    /** Free-form tags for the catalog. */
+    public List<String> tags() {
+        return tags;
+    }
+
+    /** The ports it publishes; a port may appear at several major versions. */
+    public List<OutputPort> outputPorts() {
+        return outputPorts;
+    }
+
+    /** The ports of other products it reads. */
+    public List<InputPort> inputPorts() {
+        return inputPorts;
     }
 
     /** {@code domain.name}. */
@@ -58,7 +107,7 @@ public record DataProduct(String domain, String name, String owner, String descr
 
     /** The address (and topic) of one of this product's ports. */
     public PortAddress address(OutputPort port) {
-        return new PortAddress(domain, name, port.name(), port.majorVersion());
+        return PortAddress.of(domain, name, port.name(), port.majorVersion());
     }
 
     /**
@@ -98,7 +147,80 @@ public record DataProduct(String domain, String name, String owner, String descr
                 + "; its ports are " + outputPorts.stream().map(p -> p.name() + ".v" + p.majorVersion()).toList());
     }
 
-    /** Mutable, not thread-safe. */
+    /** A builder initialised with this product's settings, to derive a changed product. */
+    public Builder toBuilder() {
+        return copy(domain, name);
+    }
+
+    private Builder copy(String newDomain, String newName) {
+        Builder builder = new Builder(newDomain, newName).owner(owner).description(description);
+        builder.tags.addAll(tags);
+        builder.outputPorts.addAll(outputPorts);
+        builder.inputPorts.addAll(inputPorts);
+        return builder;
+    }
+
+    /** This product owned by another domain (its ports' topics change with it). */
+    public DataProduct withDomain(String domain) {
+        return copy(Objects.requireNonNull(domain, "domain"), name).build();
+    }
+
+    /** This product under another name (its ports' topics change with it). */
+    public DataProduct withName(String name) {
+        return copy(domain, Objects.requireNonNull(name, "name")).build();
+    }
+
+    public DataProduct withOwner(String owner) {
+        return toBuilder().owner(owner).build();
+    }
+
+    public DataProduct withDescription(String description) {
+        return toBuilder().description(description).build();
+    }
+
+    /** This product with exactly these tags. */
+    public DataProduct withTags(List<String> tags) {
+        Builder builder = toBuilder();
+        builder.tags.clear();
+        tags.forEach(builder::tag);
+        return builder.build();
+    }
+
+    /** This product with exactly these output ports. */
+    public DataProduct withOutputPorts(List<OutputPort> outputPorts) {
+        Builder builder = toBuilder();
+        builder.outputPorts.clear();
+        outputPorts.forEach(builder::outputPort);
+        return builder.build();
+    }
+
+    /** This product with exactly these input ports. */
+    public DataProduct withInputPorts(List<InputPort> inputPorts) {
+        Builder builder = toBuilder();
+        builder.inputPorts.clear();
+        inputPorts.forEach(builder::inputPort);
+        return builder.build();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DataProduct that && domain.equals(that.domain) && name.equals(that.name)
+                && owner.equals(that.owner) && description.equals(that.description) && tags.equals(that.tags)
+                && outputPorts.equals(that.outputPorts) && inputPorts.equals(that.inputPorts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(domain, name, owner, description, tags, outputPorts, inputPorts);
+    }
+
+    @Override
+    public String toString() {
+        return "DataProduct[domain=" + domain + ", name=" + name + ", owner=" + owner + ", description="
+                + description + ", tags=" + tags + ", outputPorts=" + outputPorts + ", inputPorts=" + inputPorts + "]";
+    }
+
+    /** Mutable, not thread-safe. {@link #build()} checks the whole product. */
     public static final class Builder {
         private final String domain;
         private final String name;
@@ -149,12 +271,14 @@ public record DataProduct(String domain, String name, String owner, String descr
          * @throws InvalidDataProductException listing every problem
          */
         public DataProduct build() {
-            DataProduct product = new DataProduct(domain, name, owner, description, tags, outputPorts, inputPorts);
-            List<ValidationProblem> problems = DataProductValidation.validate(product, ValidationProblem.CODE);
+            ProductDraft draft = new ProductDraft(domain, name, owner, description, tags,
+                    outputPorts.stream().map(PortDraft::of).toList(), inputPorts);
+            // The ports checked themselves when they were built; what is left depends on the product.
+            List<ValidationProblem> problems = DataProductValidation.product(draft, ValidationProblem.CODE, false);
             if (!problems.isEmpty()) {
-                throw new InvalidDataProductException(product.id(), problems);
+                throw new InvalidDataProductException(draft.domain() + "." + draft.name(), problems);
             }
-            return product;
+            return new DataProduct(this);
         }
     }
 }

@@ -37,6 +37,12 @@ import java.nio.file.Path;
  *     purpose: enrich orders
  * }</pre>
  *
+ * <p>A descriptor is treated as input from strangers (CI validates pull requests with it): schema files must lie
+ * inside the descriptor's directory or a configured {@linkplain DescriptorOptions#withSchemaRoot(Path) schema root}
+ * (symbolic links included); only regular files are read, and no more than a limit; YAML aliases, duplicate keys,
+ * deep nesting and values of the wrong type (a boolean where text is expected) are refused; and no problem quotes
+ * a file that is not a descriptor or an Avro schema. See {@link DescriptorOptions}.
+ *
  * <p>The field names follow the Open Data Product Standard and the Open Data Contract Standard where they have
  * one. Every problem in the file (unknown keys, wrong types, missing schema files, invalid Avro, bad names, rules
  * that do not compile, classifications of fields that do not exist, grants to unknown clearances) is reported at
@@ -61,11 +67,30 @@ public final class DataProductDescriptor {
     }
 
     /**
+     * Reads and validates a descriptor file, with schema files resolved and limited as the options say.
+     *
+     * @throws InvalidDataProductException listing every problem in the file
+     */
+    public static DataProduct load(Path file, DescriptorOptions options) {
+        return DescriptorReader.read(file, options);
+    }
+
+    /**
      * Reads and validates a descriptor from text; schema files are resolved against {@code baseDirectory}.
      *
      * @param sourceName the name to report problems under, e.g. a file name
      */
     public static DataProduct parse(String yaml, Path baseDirectory, String sourceName) {
         return DescriptorReader.read(yaml, baseDirectory, sourceName);
+    }
+
+    /**
+     * Reads and validates a descriptor from text, with schema files resolved against {@code baseDirectory} and
+     * limited as the options say.
+     *
+     * @param sourceName the name to report problems under, e.g. a file name
+     */
+    public static DataProduct parse(String yaml, Path baseDirectory, String sourceName, DescriptorOptions options) {
+        return DescriptorReader.read(yaml, baseDirectory, sourceName, options);
     }
 }

@@ -119,15 +119,15 @@ class DataProductDescriptorTest {
                   - name: placed
                     version: 1
                     schema: order.avsc
-                    key: orderId
+                    key: { field: orderId }
                   - name: cancelled
                     version: 1
                     schema: missing.avsc
-                    key: orderId
+                    key: { field: orderId }
                   - name: refunded
                     version: 1
                     schema: broken.avsc
-                    key: orderId
+                    key: { field: orderId }
                 """);
 
         InvalidDataProductException e = catchThrowableOfType(InvalidDataProductException.class,
@@ -176,7 +176,7 @@ class DataProductDescriptorTest {
                 .extracting(ValidationProblem::path)
                 .containsExactlyInAnyOrder("domain", "outputPorts");
         assertThat(problemsOf("domain: d\nname: n\nowner: o\noutputPorts:\n  - name: p\n    version: one\n"
-                + "    schema: ../../../../../../etc/passwd\n    key: k"))
+                + "    schema: ../../../../../../etc/passwd\n    key: { field: k }"))
                 .extracting(ValidationProblem::path)
                 .containsExactlyInAnyOrder("outputPorts[0].version", "outputPorts[0].schema");
         assertThat(catchThrowableOfType(InvalidDataProductException.class,
@@ -185,29 +185,102 @@ class DataProductDescriptorTest {
     }
 
     @Test
+    void untrustedTextIsReadWithinLimitsAndWithoutGuessing() throws IOException {
+        String valid = "domain: orders\nname: order-events\nowner: o\noutputPorts:\n"
+                + "  - { name: placed, version: 1, schema: order.avsc, key: { field: orderId } }\n";
+        Files.writeString(dir.resolve("order.avsc"), ORDER_SCHEMA);
+        assertThat(DataProductDescriptor.parse(valid, dir, "x.yaml").id()).isEqualTo("orders.order-events");
+
+        assertThat(problemsOf(valid + "---\ndomain: evil\n")).singleElement().satisfies(p -> {
+            assertThat(p.message()).isEqualTo("the file holds more than one YAML document (a second one starts here)"
+                    + " at line 7, column 1.");
+            assertThat(p.fix()).startsWith("keep one document");
+        });
+        assertThat(problemsOf(valid + "tags: [1, true]\n")).extracting(ValidationProblem::path, ValidationProblem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("tags[0]", "a tag is a number (1), not text."),
+                        org.assertj.core.groups.Tuple.tuple("tags[1]", "a tag is a boolean (true), not text."));
+
+        Path file = write(valid);
+        InvalidDataProductException small = catchThrowableOfType(InvalidDataProductException.class,
+                () -> DataProductDescriptor.load(file, DescriptorOptions.defaults().withMaxDescriptorBytes(100)));
+        assertThat(small.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .isEqualTo("the file is larger than 100 bytes, the limit for a descriptor."));
+        assertThat(catchThrowableOfType(InvalidDataProductException.class, () -> DataProductDescriptor.parse(valid, dir,
+                "x.yaml", DescriptorOptions.defaults().withMaxDescriptorBytes(100))).problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("the descriptor is longer than 100 bytes"));
+        assertThat(catchThrowableOfType(InvalidDataProductException.class, () -> DataProductDescriptor.load(file,
+                DescriptorOptions.defaults().withMaxSchemaBytes(10))).problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo("the schema file 'order.avsc' is larger than 10 bytes,"
+                        + " the limit for a schema file."));
+
+        StringBuilder many = new StringBuilder(valid);
+        for (int i = 0; i < 5_000; i++) {
+            many.append("unknown").append(i).append(": x\n");
+        }
+        assertThat(problemsOf(many.toString())).hasSize(101).last().satisfies(p ->
+                assertThat(p.message()).isEqualTo("there are more problems; these are the first 100."));
+    }
+
+    @Test
+    void readsADescriptorAndItsSchemasInsideAJar() throws IOException {
+        Path jar = dir.resolve("domains.jar");
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(jar, Map.of("create", "true"))) {
+            Files.createDirectories(zip.getPath("/domains/orders/schemas"));
+            Files.writeString(zip.getPath("/domains/orders/schemas/order.avsc"), ORDER_SCHEMA);
+            Files.writeString(zip.getPath("/domains/orders/data-product.yaml"), "domain: orders\nname: order-events\n"
+                    + "owner: o\noutputPorts:\n  - { name: placed, version: 1, schema: schemas/order.avsc,"
+                    + " key: { field: orderId } }\n");
+        }
+        try (java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(jar)) {
+            assertThat(DataProductDescriptor.load(zip.getPath("/domains/orders/data-product.yaml")).outputPort("placed")
+                    .valueSchema().getName()).isEqualTo("OrderPlaced");
+        }
+    }
+
+    @Test
+    void aCatalogEntryCarriesItsSchemasInlineAndNamesNoFile() {
+        String entry = "{\"domain\": \"orders\", \"name\": \"order-events\", \"owner\": \"o\", \"outputPorts\": [{"
+                + "\"name\": \"placed\", \"version\": 1, \"schema\": \"/etc/passwd\", \"key\": {\"field\": \"orderId\"}}]}";
+
+        InvalidDataProductException e = catchThrowableOfType(InvalidDataProductException.class,
+                () -> io.meshstreams.internal.product.DescriptorReader.readInline(entry, "_mesh-catalog@7"));
+
+        assertThat(e.problems()).extracting(ValidationProblem::path, ValidationProblem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("outputPorts[0].schema",
+                        "the schema is a file name, but this descriptor's schemas are inline."));
+    }
+
+    @Test
     void aProductBuiltInCodeIsValidatedTheSameWay() {
-        InvalidDataProductException e = catchThrowableOfType(InvalidDataProductException.class, () ->
-                DataProduct.builder("orders", "order_events")
-                        .outputPort(OutputPort.builder("placed", 1)
-                                .valueSchema(ORDER_SCHEMA)
-                                .keyField("shipping")
-                                .partitions(0)
-                                .grant("orders", "PII", "")
-                                .build())
+        InvalidDataProductException port = catchThrowableOfType(InvalidDataProductException.class, () ->
+                OutputPort.builder("placed", 1)
+                        .valueSchema(ORDER_SCHEMA)
+                        .keyField("shipping")
+                        .partitions(0)
+                        .grant("orders", "PII", "")
                         .build());
 
-        assertThat(e.problems()).extracting(ValidationProblem::source).containsOnly(ValidationProblem.CODE);
-        assertThat(e.problems()).extracting(ValidationProblem::path).containsExactly(
-                "name", "owner", "outputPorts[0].partitions", "outputPorts[0].key.field", "outputPorts[0].key.field",
-                "outputPorts[0].grants[0].domain", "outputPorts[0].grants[0].purpose");
-        assertThat(e.problems().get(0).fix()).isEqualTo("use a name such as 'order-events'.");
+        assertThat(port.problems()).extracting(ValidationProblem::source).containsOnly(ValidationProblem.CODE);
+        assertThat(port.problems()).extracting(ValidationProblem::path).containsExactly(
+                "grants[0].purpose", "partitions", "key.field", "key.field");
+        assertThat(port.getMessage()).startsWith("Output port 'placed' v1 has 4 problems:\n  1. <code>: grants[0].purpose: ");
+
+        InvalidDataProductException product = catchThrowableOfType(InvalidDataProductException.class, () ->
+                DataProduct.builder("orders", "order_events")
+                        .outputPort(OutputPort.builder("placed", 1).valueSchema(ORDER_SCHEMA).keyField("orderId")
+                                .grant("orders", "PII", "audit").build())
+                        .build());
+
+        assertThat(product.problems()).extracting(ValidationProblem::path).containsExactly(
+                "name", "owner", "outputPorts[0].grants[0].domain");
+        assertThat(product.problems().get(0).fix()).isEqualTo("use a name such as 'order-events'.");
     }
 
     @Test
     void portAddressesParseAndDeriveTopicsAndSubjects() {
         PortAddress address = PortAddress.parse("orders.order-events.placed.v2");
 
-        assertThat(address).isEqualTo(new PortAddress("orders", "order-events", "placed", 2));
+        assertThat(address).isEqualTo(PortAddress.of("orders", "order-events", "placed", 2));
         assertThat(address.valueSubject()).isEqualTo("orders.order-events.placed.v2-value");
         assertThat(address.keySubject()).isEqualTo("orders.order-events.placed.v2-key");
         assertThat(address.quarantineTopic()).isEqualTo("orders.order-events.placed.v2.quarantine");

@@ -8,6 +8,10 @@ public final class Names {
     /** Kafka's limit for a topic name. */
     public static final int MAX_TOPIC_LENGTH = 249;
     public static final int MAX_SEGMENT_LENGTH = 64;
+    /** Avro field names separated by single dots: a field path such as {@code customer.id}. */
+    public static final Pattern FIELD_PATH = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$");
+    /** Names longer than this get no "did you mean" suggestion: the distance costs the product of the lengths. */
+    private static final int MAX_SUGGESTION_LENGTH = 100;
     private static final Pattern SEGMENT = Pattern.compile("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
 
     private Names() {
@@ -67,7 +71,13 @@ public final class Names {
     public static Optional<String> closest(String name, Iterable<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        if (name.length() > MAX_SUGGESTION_LENGTH) {
+            return Optional.empty();
+        }
         for (String candidate : candidates) {
+            if (candidate.length() > MAX_SUGGESTION_LENGTH) {
+                continue;
+            }
             int d = distance(name, candidate);
             if (d < bestDistance) {
                 best = candidate;

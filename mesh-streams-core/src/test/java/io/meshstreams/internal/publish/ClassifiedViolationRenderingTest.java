@@ -102,7 +102,7 @@ class ClassifiedViolationRenderingTest {
             port.rule(rule, expression);
         }
         DESCRIPTOR_CLASSIFICATIONS.forEach(port::classify);
-        return new ContractEnforcer(new PortAddress("customers", "customer-profiles", "profiles", 1), port.build(), 1,
+        return new ContractEnforcer(PortAddress.of("customers", "customer-profiles", "profiles", 1), port.build(), 1,
                 null);
     }
 
@@ -250,7 +250,7 @@ class ClassifiedViolationRenderingTest {
             throw new SerializationException("Cannot serialize the key " + data,
                     new IllegalArgumentException("bad datum: " + data));
         };
-        ContractEnforcer enforcer = new ContractEnforcer(new PortAddress("customers", "customer-profiles", "profiles",
+        ContractEnforcer enforcer = new ContractEnforcer(PortAddress.of("customers", "customer-profiles", "profiles",
                 1), port, 1, quoting);
         GenericRecord profile = profile();
         profile.put("email", EMAIL);

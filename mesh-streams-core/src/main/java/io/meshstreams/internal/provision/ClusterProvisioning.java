@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -323,7 +324,8 @@ public final class ClusterProvisioning {
                 Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
                         .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 if (described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null)
-                        && (!grown.containsKey(d.name()) || d.partitions().size() >= grown.get(d.name()).totalCount()))) {
+                        && (!grown.containsKey(d.name()) || d.partitions().size() >= grown.get(d.name()).totalCount()))
+                        && leadersServe(described)) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -338,6 +340,33 @@ public final class ClusterProvisioning {
                         + TIMEOUT_MS / 1000 + " s; check the brokers' health");
             }
             pause("topics " + names);
+        }
+    }
+
+    /**
+     * True once the leader of every partition serves it, not only once the metadata names a leader: a broker learns
+     * of a new partition from the metadata log a little later than its leadership is visible. Producing in between
+     * is refused with NOT_LEADER_OR_FOLLOWER, and an idempotent producer with several requests in flight can then see
+     * a later request written before the refused one, whose retries fail with OUT_OF_ORDER_SEQUENCE_NUMBER until
+     * {@code delivery.timeout.ms} (KAFKA-15591, KAFKA-19880; seen here on 4.3.1 under load). DescribeProducers is answered
+     * by each partition's leader from its partition state, so its success is the sign to wait for.
+     */
+    private boolean leadersServe(Map<String, TopicDescription> described) {
+        List<TopicPartition> partitions = described.values().stream().flatMap(d -> d.partitions().stream()
+                .map(p -> new TopicPartition(d.name(), p.partition()))).toList();
+        try {
+            admin.describeProducers(partitions).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                return true; // this principal may not ask; the metadata check above is all it can do
+            }
+            if (e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {
+                return false;
+            }
+            throw failure("check that the leaders of " + described.keySet() + " serve them", e);
+        } catch (InterruptedException | TimeoutException e) {
+            throw failure("check that the leaders of " + described.keySet() + " serve them", e);
         }
     }
 

@@ -91,6 +91,7 @@ public final class RuleSetCompiler {
         CelRuntime runtime = CelRuntimeFactory.plannerRuntimeBuilder()
                 .setOptions(OPTIONS)
                 .setTypeProvider(types)
+                .setValueProvider(new AvroCelValueProvider(types))
                 .build();
 
         List<RuleProblem> problems = new ArrayList<>();

@@ -12,7 +12,8 @@ import org.apache.avro.generic.IndexedRecord;
  * An Avro record as a CEL struct for dev.cel's interpreter: a read-only view, nothing is copied. A
  * field is found by name in the record's own schema and converted by {@link AvroCelValues} when a
  * rule selects it. A null field is absent: {@code has(message.f)} is false, and selecting it gives
- * {@code null}.
+ * {@code null}. Inside arrays and maps dev.cel unwraps it to the record and wraps it again through
+ * {@link AvroCelValueProvider} before it selects a field.
  */
 final class AvroRecordValue extends StructValue<String, IndexedRecord> {
     private final IndexedRecord record;

@@ -20,9 +20,13 @@ import org.jspecify.annotations.Nullable;
  * double, boolean, string and enum fields, nullable or not (no logical types); literals of those
  * types and {@code null}; {@code ==}, {@code !=}, {@code <}, {@code <=}, {@code >}, {@code >=};
  * {@code &&}, {@code ||}, {@code !}, {@code ? :}; int and double {@code + - * / %} and negation;
- * {@code in} over a list of literals; {@code size} of strings and arrays; {@code has};
- * {@code startsWith}, {@code endsWith}, {@code contains}; {@code matches} with a literal pattern. Any
- * other expression returns null here and is left to dev.cel's interpreter, whole.
+ * {@code in} over a list of literals; {@code size} of strings, arrays and maps; {@code has};
+ * {@code startsWith}, {@code endsWith}, {@code contains}; {@code matches} with a literal pattern;
+ * {@code all}, {@code exists} and {@code exists_one} over arrays (their elements) and maps (their keys),
+ * nested, their variables selected like {@code message} ({@code c.email}); {@code list[i]} and
+ * {@code map[key]}, selected from when they hold records ({@code message.contacts[0].email}). Any other
+ * expression ({@code map}, {@code filter}, list literals as ranges, a union of several records) returns null
+ * here and is left to dev.cel's interpreter, whole.
  *
  * <p>dev.cel 0.14's semantics that the fast path reproduces (and {@code FastPathDifferentialTest} holds
  * it to):
@@ -47,6 +51,17 @@ import org.jspecify.annotations.Nullable;
  *   <li>Strings are read as the record holds them ({@code Utf8} or {@code String}); well-formed UTF-8
  *       is compared, measured and searched as bytes, malformed UTF-8 as Java decodes it
  *       ({@code Utf8.toString()}), which is what dev.cel sees.</li>
+ *   <li>Comprehensions fold as dev.cel folds them: every element visited counts one iteration against
+ *       {@link RuleSetCompiler#MAX_COMPREHENSION_ITERATIONS} per evaluation of the rule (nested and sibling
+ *       comprehensions share the count), counted before the loop condition, so {@code all} visits the element
+ *       after its first false one and {@code exists} the one after its first true one; past the limit, and on
+ *       any error of an element, the interpreter answers. A null element, or a record of another layout, is
+ *       handed over where it is selected from.</li>
+ *   <li>dev.cel sees a map's keys as strings: a map with two keys that are the same string (a {@code Utf8}
+ *       and a {@code String}, two malformed {@code Utf8}s) is one entry there, so such maps are handed over.
+ *       A missing key and an index out of range are CEL errors.</li>
+ *   <li>A rule with comprehensions evaluates over a {@link FastNode.Frame} that holds the record and the
+ *       iteration variables; a rule without compiles to the same nodes as before, which read the record.</li>
  * </ul>
  */
 final class FastPathCompiler {

@@ -113,7 +113,8 @@ public final class CompiledRuleSet {
     }
 
     private static Violation failed(CompiledRule rule, IndexedRecord record, @Nullable Object result) {
-        Object value = result instanceof dev.cel.common.values.NullValue ? null : result;
+        Object value = result instanceof dev.cel.common.values.NullValue ? null
+                : result instanceof AvroRecordValue ? ((AvroRecordValue) result).record() : result;
         String found = result instanceof Boolean ? "false"
                 : (value != null && holdsClassifiedValue(rule, record) ? "a " + value.getClass().getSimpleName()
                         : ValueText.show(value)) + ", which is not a bool";

@@ -91,7 +91,6 @@ public final class RuleSetCompiler {
         CelRuntime runtime = CelRuntimeFactory.plannerRuntimeBuilder()
                 .setOptions(OPTIONS)
                 .setTypeProvider(types)
-                .setValueProvider(new AvroCelValueProvider(types))
                 .build();
 
         List<RuleProblem> problems = new ArrayList<>();

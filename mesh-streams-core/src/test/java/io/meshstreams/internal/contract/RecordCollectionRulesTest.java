@@ -135,6 +135,12 @@ class RecordCollectionRulesTest {
                 kept("message.primary.name == 'Ada' && [message.primary].all(c, c.score == 3)", unchanged()),
                 kept("has(message.backup) ? message.backup.all(c, c.score > 0) : true", unchanged()),
                 kept("message.backup.exists(c, c.name == 'Bob')", backup()),
+                // records compared as Avro compares them
+                kept("message.contacts.exists(c, c == message.primary) && message.primary in message.contacts", unchanged()),
+                broken("message.contacts[0] == message.contacts[1]", unchanged(), "contacts", "rule 'r' failed:"
+                        + " expected message.contacts[0] == message.contacts[1] to be true, found false with " + CONTACTS),
+                broken("message.parties[1]", unchanged(), "parties", "rule 'r' failed: expected message.parties[1] to"
+                        + " be true, found {\"vat\": \"DE123\"}, which is not a bool with " + PARTIES),
                 // null elements
                 kept("message.maybeContacts.all(c, c == null || c.score > 0)", unchanged()),
                 kept("message.maybeContacts.exists(c, c != null && c.name == 'Ada')", unchanged()),
@@ -162,6 +168,7 @@ class RecordCollectionRulesTest {
         // when
         List<Violation> built = rules.check(account);
         List<Violation> decoded = rules.check(roundTrip(account));
+        Object interpreted = interpreted(expression, account);
 
         // then
         if (kept) {
@@ -170,6 +177,17 @@ class RecordCollectionRulesTest {
             assertThat(built).containsExactly(Violation.ofRule("r", field, message));
         }
         assertThat(decoded).isEqualTo(built);
+        assertThat(Boolean.TRUE.equals(interpreted)).as("dev.cel's interpreter alone gives " + interpreted).isEqualTo(kept);
+    }
+
+    /** The rule's value by dev.cel's interpreter alone, not the fast path: the value, or the error's text. */
+    private static Object interpreted(String expression, GenericRecord account) {
+        CompiledRuleSet set = RuleSetCompiler.compile(SCHEMA, List.of(Rule.of("r", expression))).rules();
+        try {
+            return set.interpret(set.rules().get(0), account);
+        } catch (Exception e) {
+            return e.getMessage();
+        }
     }
 
     static Stream<Arguments> classifiedRules() {

@@ -147,20 +147,36 @@ abstract class FastNode {
         }
     }
 
-    /** Reads a field by position, through nested records; any surprise on the way is a {@link Deopt}. */
-    static class FieldPath {
-        final int[] positions;
-        /** For each level below the root, the schema of the record there; null at level 0. */
-        final @Nullable SchemaMatcher[] records;
+    /**
+     * Reads a field by position, through nested records; any surprise on the way is a {@link Deopt}. Without a base,
+     * the positions start at the record given, whose schema the caller checked. With one (an iteration variable, an
+     * array element, the record of a rule with comprehensions), they start at the base's value, and
+     * {@code records[i]} is the schema that the record must have before position {@code i} is read (null: not
+     * checked); no positions: the base's value itself. One final class for both, so that the reads of rules without
+     * comprehensions stay monomorphic however many rules with them run in the same JVM.
+     */
+    static final class FieldPath {
+        private final @Nullable FastNode base;
+        private final int[] positions;
+        /** Without a base: for each level below the root, the schema of the record there; null at level 0. */
+        private final @Nullable SchemaMatcher[] records;
         final String dotted;
 
         FieldPath(int[] positions, @Nullable SchemaMatcher[] records, String dotted) {
+            this(null, positions, records, dotted);
+        }
+
+        FieldPath(@Nullable FastNode base, int[] positions, @Nullable SchemaMatcher[] records, String dotted) {
+            this.base = base;
             this.positions = positions;
             this.records = records;
             this.dotted = dotted;
         }
 
         @Nullable Object read(IndexedRecord root) {
+            if (base != null) {
+                return readFromBase(root);
+            }
             Object value = root.get(positions[0]);
             for (int i = 1; i < positions.length; i++) {
                 if (!(value instanceof IndexedRecord)) {
@@ -175,23 +191,8 @@ abstract class FastNode {
             }
             return value;
         }
-    }
 
-    /**
-     * Reads a field by position from the value of another node (an iteration variable, an array element, the
-     * record of a rule with comprehensions), through nested records: {@code records[i]} is the schema that the
-     * record must have before position {@code i} is read (null: not checked). No positions: the value itself.
-     */
-    static final class NodePath extends FieldPath {
-        private final FastNode base;
-
-        NodePath(FastNode base, int[] positions, @Nullable SchemaMatcher[] records, String dotted) {
-            super(positions, records, dotted);
-            this.base = base;
-        }
-
-        @Override
-        @Nullable Object read(IndexedRecord context) {
+        private @Nullable Object readFromBase(IndexedRecord context) {
             Object value = base.obj(context);
             for (int i = 0; i < positions.length; i++) {
                 if (!(value instanceof IndexedRecord)) {

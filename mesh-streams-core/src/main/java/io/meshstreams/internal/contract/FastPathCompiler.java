@@ -222,8 +222,7 @@ final class FastPathCompiler {
             }
         }
         String dotted = String.join(".", names);
-        FastNode.FieldPath path = base == null ? new FastNode.FieldPath(positions, records, dotted)
-                : new FastNode.NodePath(base, positions, records, dotted);
+        FastNode.FieldPath path = new FastNode.FieldPath(base, positions, records, dotted);
         return new Field(path, fieldSchema, nullable);
     }
 
@@ -247,7 +246,7 @@ final class FastPathCompiler {
         if (scope == null) {
             throw unsupported(); // message itself, or a name dev.cel resolves otherwise
         }
-        return typed(new FastNode.NodePath(new FastNode.Var(scope.slot()), new int[0], new SchemaMatcher[0], name),
+        return typed(new FastNode.FieldPath(new FastNode.Var(scope.slot()), new int[0], new SchemaMatcher[0], name),
                 scope.schema());
     }
 
@@ -389,7 +388,7 @@ final class FastPathCompiler {
         } else {
             throw unsupported();
         }
-        return typed(new FastNode.NodePath(found, new int[0], new SchemaMatcher[0], ""), value);
+        return typed(new FastNode.FieldPath(found, new int[0], new SchemaMatcher[0], ""), value);
     }
 
     private static Schema recordOf(Schema schema) {

@@ -7,6 +7,7 @@ import dev.cel.common.values.StructValue;
 import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An Avro record as a CEL struct for dev.cel's interpreter: a read-only view, nothing is copied. A
@@ -30,10 +31,24 @@ import org.apache.avro.generic.IndexedRecord;
 final class AvroRecordValue extends StructValue<String, AvroRecordValue> {
     private final IndexedRecord record;
     private final AvroCelTypes types;
+    /** The position of a field whose CEL value is {@link #replacement} in place of the record's, or -1. */
+    private final int replaced;
+    private final @Nullable Object replacement;
 
     AvroRecordValue(IndexedRecord record, AvroCelTypes types) {
+        this(record, types, -1, null);
+    }
+
+    private AvroRecordValue(IndexedRecord record, AvroCelTypes types, int replaced, @Nullable Object replacement) {
         this.record = record;
         this.types = types;
+        this.replaced = replaced;
+        this.replacement = replacement;
+    }
+
+    /** The same view, but for one field, seen as the given CEL value: to evaluate a rule over one element. */
+    AvroRecordValue withField(int position, Object celValue) {
+        return new AvroRecordValue(record, types, position, celValue);
     }
 
     /** The view itself: see the class comment. */
@@ -65,6 +80,9 @@ final class AvroRecordValue extends StructValue<String, AvroRecordValue> {
             throw new IllegalArgumentException("record " + record.getSchema().getFullName()
                     + " has no field '" + fieldName + "'");
         }
+        if (field.pos() == replaced) {
+            return replacement;
+        }
         return AvroCelValues.toCel(record.get(field.pos()), field.schema(), types);
     }
 
@@ -74,12 +92,15 @@ final class AvroRecordValue extends StructValue<String, AvroRecordValue> {
         if (field == null) {
             return Optional.empty();
         }
+        if (field.pos() == replaced) {
+            return Optional.ofNullable(replacement);
+        }
         Object value = record.get(field.pos());
         return value == null ? Optional.empty() : Optional.of(AvroCelValues.toCel(value, field.schema(), types));
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof AvroRecordValue && record.equals(((AvroRecordValue) other).record);
     }
 

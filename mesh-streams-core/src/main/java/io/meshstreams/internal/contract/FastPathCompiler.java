@@ -286,41 +286,11 @@ final class FastPathCompiler {
 
     /** {@code all}, {@code exists} and {@code exists_one} over an array or a map, recognized by their expansion. */
     private FastNode comprehension(CelExpr.CelComprehension comprehension) {
-        if (!comprehension.iterVar2().isEmpty()) {
-            throw unsupported();
-        }
-        String accumulator = comprehension.accuVar();
-        CelExpr init = comprehension.accuInit();
-        CelExpr condition = comprehension.loopCondition();
-        CelExpr step = comprehension.loopStep();
-        CelExpr result = comprehension.result();
-        int op;
-        CelExpr predicate;
-        if (isConstant(init, CelConstant.Kind.BOOLEAN_VALUE) && init.constant().booleanValue()
-                && isCall(condition, "@not_strictly_false", 1) && isIdent(condition.call().args().get(0), accumulator)
-                && isCall(step, "_&&_", 2) && isIdent(step.call().args().get(0), accumulator)
-                && isIdent(result, accumulator)) {
-            op = FastNode.ALL;
-            predicate = step.call().args().get(1);
-        } else if (isConstant(init, CelConstant.Kind.BOOLEAN_VALUE) && !init.constant().booleanValue()
-                && isCall(condition, "@not_strictly_false", 1) && isCall(condition.call().args().get(0), "!_", 1)
-                && isIdent(condition.call().args().get(0).call().args().get(0), accumulator)
-                && isCall(step, "_||_", 2) && isIdent(step.call().args().get(0), accumulator)
-                && isIdent(result, accumulator)) {
-            op = FastNode.EXISTS;
-            predicate = step.call().args().get(1);
-        } else if (isConstant(init, CelConstant.Kind.INT64_VALUE) && init.constant().int64Value() == 0
-                && isConstant(condition, CelConstant.Kind.BOOLEAN_VALUE) && condition.constant().booleanValue()
-                && isCall(step, "_?_:_", 3) && isIncrement(step.call().args().get(1), accumulator)
-                && isIdent(step.call().args().get(2), accumulator)
-                && isCall(result, "_==_", 2) && isIdent(result.call().args().get(0), accumulator)
-                && isConstant(result.call().args().get(1), CelConstant.Kind.INT64_VALUE)
-                && result.call().args().get(1).constant().int64Value() == 1) {
-            op = FastNode.EXISTS_ONE;
-            predicate = step.call().args().get(0);
-        } else {
+        int op = quantifier(comprehension);
+        if (op < 0) {
             throw unsupported(); // map, filter, or another fold
         }
+        CelExpr predicate = predicate(comprehension, op);
         FastNode range = node(comprehension.iterRange());
         if (!(range instanceof FastNode.RawField)) {
             throw unsupported();
@@ -347,6 +317,50 @@ final class FastPathCompiler {
             throw unsupported();
         }
         return new FastNode.Quantifier(range, slot, body.nonNull(), op, RuleSetCompiler.MAX_COMPREHENSION_ITERATIONS);
+    }
+
+    /**
+     * Which macro a comprehension is the expansion of: {@link FastNode#ALL}, {@link FastNode#EXISTS},
+     * {@link FastNode#EXISTS_ONE}, or -1 for any other fold ({@code map}, {@code filter}, two variables).
+     */
+    static int quantifier(CelExpr.CelComprehension comprehension) {
+        if (!comprehension.iterVar2().isEmpty()) {
+            return -1;
+        }
+        String accumulator = comprehension.accuVar();
+        CelExpr init = comprehension.accuInit();
+        CelExpr condition = comprehension.loopCondition();
+        CelExpr step = comprehension.loopStep();
+        CelExpr result = comprehension.result();
+        if (isConstant(init, CelConstant.Kind.BOOLEAN_VALUE) && init.constant().booleanValue()
+                && isCall(condition, "@not_strictly_false", 1) && isIdent(condition.call().args().get(0), accumulator)
+                && isCall(step, "_&&_", 2) && isIdent(step.call().args().get(0), accumulator)
+                && isIdent(result, accumulator)) {
+            return FastNode.ALL;
+        }
+        if (isConstant(init, CelConstant.Kind.BOOLEAN_VALUE) && !init.constant().booleanValue()
+                && isCall(condition, "@not_strictly_false", 1) && isCall(condition.call().args().get(0), "!_", 1)
+                && isIdent(condition.call().args().get(0).call().args().get(0), accumulator)
+                && isCall(step, "_||_", 2) && isIdent(step.call().args().get(0), accumulator)
+                && isIdent(result, accumulator)) {
+            return FastNode.EXISTS;
+        }
+        if (isConstant(init, CelConstant.Kind.INT64_VALUE) && init.constant().int64Value() == 0
+                && isConstant(condition, CelConstant.Kind.BOOLEAN_VALUE) && condition.constant().booleanValue()
+                && isCall(step, "_?_:_", 3) && isIncrement(step.call().args().get(1), accumulator)
+                && isIdent(step.call().args().get(2), accumulator)
+                && isCall(result, "_==_", 2) && isIdent(result.call().args().get(0), accumulator)
+                && isConstant(result.call().args().get(1), CelConstant.Kind.INT64_VALUE)
+                && result.call().args().get(1).constant().int64Value() == 1) {
+            return FastNode.EXISTS_ONE;
+        }
+        return -1;
+    }
+
+    /** The predicate of a comprehension that {@link #quantifier} recognized as {@code op}. */
+    static CelExpr predicate(CelExpr.CelComprehension comprehension, int op) {
+        return op == FastNode.EXISTS_ONE ? comprehension.loopStep().call().args().get(0)
+                : comprehension.loopStep().call().args().get(1);
     }
 
     private static boolean isConstant(CelExpr expr, CelConstant.Kind kind) {

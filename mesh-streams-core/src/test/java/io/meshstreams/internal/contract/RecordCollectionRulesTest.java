@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Rules over records inside arrays, maps, nested arrays and unions: every comprehension macro ({@code all},
  * {@code exists}, {@code exists_one}, {@code map}, {@code filter}) and indexing, kept and broken, with null
- * elements and empty collections, on records as a producer builds them and as Avro decodes them.
+ * elements and empty collections, on records as a producer builds them and as Avro decodes them. A broken
+ * {@code message.f.all(...)} names the first element it is false for.
  */
 class RecordCollectionRulesTest {
     private static final String SCHEMA_TEXT = """
@@ -74,7 +75,20 @@ class RecordCollectionRulesTest {
                 kept("message.contacts.all(c, c.email.endsWith('@corp.example'))", contacts()),
                 broken("message.contacts.all(c, c.email.endsWith('@corp.example'))", email(1, "bob@else.example"),
                         "contacts", "rule 'r' failed: expected message.contacts.all(c, c.email.endsWith('@corp.example'))"
-                                + " to be true, found false with " + CONTACTS),
+                                + " to be true, found false for contacts[1] with contacts[1]={\"email\": \"bob@else.example\","
+                                + " \"name\": \"Bob\", \"score\": 5, \"phone\"... (71 chars)"),
+                // the failing element named: after one that errs, beside another field; not when the predicate reads the array
+                broken("message.maybeContacts.all(c, c.score > 3)", nullFirst(), "maybeContacts", "rule 'r' failed:"
+                        + " expected message.maybeContacts.all(c, c.score > 3) to be true, found false for maybeContacts[1]"
+                        + " with maybeContacts[1]={\"email\": \"ada@corp.example\", \"name\": \"Ada\", \"score\": 3,"
+                        + " \"phone\"... (71 chars)"),
+                broken("message.contacts.all(c, c.score < 5 || message.id == 'x')", unchanged(), "contacts,id",
+                        "rule 'r' failed: expected message.contacts.all(c, c.score < 5 || message.id == 'x') to be true,"
+                                + " found false for contacts[1] with contacts[1]={\"email\": \"bob@corp.example\", \"name\":"
+                                + " \"Bob\", \"score\": 5, \"phone\"... (71 chars), id=\"acc-1\""),
+                broken("message.contacts.all(c, size(message.contacts) > 2)", unchanged(), "contacts", "rule 'r' failed:"
+                        + " expected message.contacts.all(c, size(message.contacts) > 2) to be true, found false with "
+                        + CONTACTS),
                 // exists and exists_one
                 kept("message.contacts.exists(c, c.score > 4)", unchanged()),
                 broken("message.contacts.exists(c, c.score > 4)", contacts(), "contacts", "rule 'r' failed: expected"
@@ -125,13 +139,16 @@ class RecordCollectionRulesTest {
                 kept("message.teams[1][0].name == 'Bob'", unchanged()),
                 kept("message.teams.exists_one(t, t.exists(c, c.score > 4))", unchanged()),
                 broken("message.teams.all(t, t.all(c, c.score > 4))", unchanged(), "teams", "rule 'r' failed: expected"
-                        + " message.teams.all(t, t.all(c, c.score > 4)) to be true, found false with " + TEAMS),
+                        + " message.teams.all(t, t.all(c, c.score > 4)) to be true, found false for teams[0] with"
+                        + " teams[0]=[{\"email\": \"ada@corp.example\", \"name\": \"Ada\", \"score\": 3, \"phone... (73 chars)"
+                        + " (1 elements)"),
                 kept("message.teams.all(t, t.all(c, c.score > 4))", teams()),
                 kept("message.teams.map(t, t.map(c, c.name)) == [['Ada'], ['Bob', 'Ada']]", unchanged()),
                 // unions of several records (dyn), of null and a record
                 kept("message.parties.exists(p, has(p.vat) && p.vat.startsWith('DE'))", unchanged()),
                 broken("message.parties.all(p, has(p.email))", unchanged(), "parties", "rule 'r' failed: expected"
-                        + " message.parties.all(p, has(p.email)) to be true, found false with " + PARTIES),
+                        + " message.parties.all(p, has(p.email)) to be true, found false for parties[1] with"
+                        + " parties[1]={\"vat\": \"DE123\"}"),
                 kept("message.primary.name == 'Ada' && [message.primary].all(c, c.score == 3)", unchanged()),
                 kept("has(message.backup) ? message.backup.all(c, c.score > 0) : true", unchanged()),
                 kept("message.backup.exists(c, c.name == 'Bob')", backup()),
@@ -195,7 +212,7 @@ class RecordCollectionRulesTest {
         return Stream.of(
                 arguments("message.contacts.all(c, c.email.endsWith('@corp.example'))", email(1, "bob@else.example"),
                         "contacts", "rule 'r' failed: expected message.contacts.all(c, c.email.endsWith('@corp.example'))"
-                                + " to be true, found false with contacts=<PII>"),
+                                + " to be true, found false for contacts[1] with contacts[1]=<PII>"),
                 arguments("message.contacts.exists(c, int(c.email) > 0)", email(1, "bob@else.example"), "contacts",
                         "rule 'r' failed closed: expected message.contacts.exists(c, int(c.email) > 0) to be true, found"
                                 + " an evaluation error (at position 30; " + withheld + ") with contacts=<PII>"),
@@ -210,7 +227,8 @@ class RecordCollectionRulesTest {
                         + " closed: expected message.maybeContacts.all(c, c.score > 0) to be true, found an evaluation"
                         + " error (at position 30; " + withheld + ") with maybeContacts=<PII>"),
                 arguments("message.teams.all(t, t.all(c, c.score > 4))", unchanged(), "teams", "rule 'r' failed:"
-                        + " expected message.teams.all(t, t.all(c, c.score > 4)) to be true, found false with teams=<PII>"));
+                        + " expected message.teams.all(t, t.all(c, c.score > 4)) to be true, found false for teams[0] with"
+                        + " teams[0]=<PII>"));
     }
 
     @ParameterizedTest(name = "{0} [{1}]")
@@ -291,6 +309,12 @@ class RecordCollectionRulesTest {
 
     private static Consumer<GenericRecord> backup() {
         return named("a backup", account -> account.put("backup", List.of(copyOf(contactAt(account, 1)))));
+    }
+
+    /** The null element first, then Ada. */
+    private static Consumer<GenericRecord> nullFirst() {
+        return named("null first", account -> account.put("maybeContacts",
+                new ArrayList<>(Arrays.asList(null, contactAt(account, 0)))));
     }
 
     private static Consumer<GenericRecord> email(int index, String email) {

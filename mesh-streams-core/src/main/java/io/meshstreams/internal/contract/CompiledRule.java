@@ -20,12 +20,15 @@ final class CompiledRule {
     final @Nullable String[] withheld;
     /** True if any field's value is withheld. */
     final boolean readsClassified;
+    /** For {@code message.f.all(v, p)}: finds the element of {@code f} that a violation shows; else null. */
+    final @Nullable FailingElement failingElement;
 
     CompiledRule(Rule rule, Program program, @Nullable FastNode fast, List<String> fields,
-                 FieldClassifications classifications) {
+                 FieldClassifications classifications, @Nullable FailingElement failingElement) {
         this.rule = rule;
         this.program = program;
         this.fast = fast;
+        this.failingElement = failingElement;
         this.fields = List.copyOf(fields);
         this.fieldList = String.join(",", fields);
         this.withheld = new String[fields.size()];

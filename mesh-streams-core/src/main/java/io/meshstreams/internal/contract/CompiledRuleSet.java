@@ -112,8 +112,18 @@ public final class CompiledRuleSet {
         return List.of(rules);
     }
 
-    private static Violation failed(CompiledRule rule, IndexedRecord record, @Nullable Object result) {
-        Object value = result instanceof dev.cel.common.values.NullValue ? null : result;
+    private Violation failed(CompiledRule rule, IndexedRecord record, @Nullable Object result) {
+        if (Boolean.FALSE.equals(result) && rule.failingElement != null) {
+            int index = rule.failingElement.locate(rule, record, types);
+            if (index >= 0) {
+                return Violation.ofRule(rule.rule.name(), rule.fieldList,
+                        head(rule) + " failed: expected " + RuleSetCompiler.shown(rule.rule.expression())
+                                + " to be true, found false for " + rule.failingElement.field + "[" + index + "]"
+                                + elementValues(rule, record, index));
+            }
+        }
+        Object value = result instanceof dev.cel.common.values.NullValue ? null
+                : result instanceof AvroRecordValue ? ((AvroRecordValue) result).record() : result;
         String found = result instanceof Boolean ? "false"
                 : (value != null && holdsClassifiedValue(rule, record) ? "a " + value.getClass().getSimpleName()
                         : ValueText.show(value)) + ", which is not a bool";
@@ -139,6 +149,30 @@ public final class CompiledRuleSet {
 
     private static String values(CompiledRule rule, IndexedRecord record) {
         return rule.fields.isEmpty() ? "" : " with " + ValueText.fieldValues(record, rule.fields, rule.withheld);
+    }
+
+    /** As {@link #values}, the array the rule ranges over shown as its failing element: {@code contacts[1]=...}. */
+    private static String elementValues(CompiledRule rule, IndexedRecord record, int index) {
+        StringBuilder text = new StringBuilder(" with ");
+        String field = rule.failingElement.field;
+        for (int i = 0; i < rule.fields.size(); i++) {
+            if (i == ValueText.MAX_FIELDS_SHOWN) {
+                text.append(", and ").append(rule.fields.size() - i).append(" more fields");
+                break;
+            }
+            if (i > 0) {
+                text.append(", ");
+            }
+            String path = rule.fields.get(i);
+            if (path.equals(field)) {
+                Object element = ((java.util.List<?>) record.get(record.getSchema().getField(field).pos())).get(index);
+                text.append(path).append('[').append(index).append("]=").append(rule.withheld[i] == null
+                        || element == null ? ValueText.show(element) : FieldClassifications.placeholder(rule.withheld[i]));
+            } else {
+                text.append(ValueText.fieldValues(record, java.util.List.of(path), new String[] {rule.withheld[i]}));
+            }
+        }
+        return text.toString();
     }
 
     /** True if a field the rule reads is classified and not null in this record. */

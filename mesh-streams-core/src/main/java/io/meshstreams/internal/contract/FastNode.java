@@ -2,8 +2,12 @@ package io.meshstreams.internal.contract;
 
 import com.google.re2j.Pattern;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.util.Utf8;
@@ -22,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * CEL would give an error, and wherever it meets a value it was not built for.
  */
 abstract class FastNode {
-    enum Kind { BOOL, INT, DOUBLE, STRING, NULL, LIST, RECORD }
+    enum Kind { BOOL, INT, DOUBLE, STRING, NULL, LIST, MAP, RECORD }
 
     final Kind kind;
     final boolean nullable;
@@ -143,20 +147,36 @@ abstract class FastNode {
         }
     }
 
-    /** Reads a field by position, through nested records; any surprise on the way is a {@link Deopt}. */
+    /**
+     * Reads a field by position, through nested records; any surprise on the way is a {@link Deopt}. Without a base,
+     * the positions start at the record given, whose schema the caller checked. With one (an iteration variable, an
+     * array element, the record of a rule with comprehensions), they start at the base's value, and
+     * {@code records[i]} is the schema that the record must have before position {@code i} is read (null: not
+     * checked); no positions: the base's value itself. One final class for both, so that the reads of rules without
+     * comprehensions stay monomorphic however many rules with them run in the same JVM.
+     */
     static final class FieldPath {
+        private final @Nullable FastNode base;
         private final int[] positions;
-        /** For each level below the root, the schema of the record there; null at level 0. */
+        /** Without a base: for each level below the root, the schema of the record there; null at level 0. */
         private final @Nullable SchemaMatcher[] records;
         final String dotted;
 
         FieldPath(int[] positions, @Nullable SchemaMatcher[] records, String dotted) {
+            this(null, positions, records, dotted);
+        }
+
+        FieldPath(@Nullable FastNode base, int[] positions, @Nullable SchemaMatcher[] records, String dotted) {
+            this.base = base;
             this.positions = positions;
             this.records = records;
             this.dotted = dotted;
         }
 
         @Nullable Object read(IndexedRecord root) {
+            if (base != null) {
+                return readFromBase(root);
+            }
             Object value = root.get(positions[0]);
             for (int i = 1; i < positions.length; i++) {
                 if (!(value instanceof IndexedRecord)) {
@@ -165,6 +185,22 @@ abstract class FastNode {
                 IndexedRecord nested = (IndexedRecord) value;
                 SchemaMatcher matcher = records[i];
                 if (matcher == null || !matcher.matches(nested.getSchema())) {
+                    throw Deopt.INSTANCE;
+                }
+                value = nested.get(positions[i]);
+            }
+            return value;
+        }
+
+        private @Nullable Object readFromBase(IndexedRecord context) {
+            Object value = base.obj(context);
+            for (int i = 0; i < positions.length; i++) {
+                if (!(value instanceof IndexedRecord)) {
+                    throw Deopt.INSTANCE;
+                }
+                IndexedRecord nested = (IndexedRecord) value;
+                SchemaMatcher matcher = records[i];
+                if (matcher != null && !matcher.matches(nested.getSchema())) {
                     throw Deopt.INSTANCE;
                 }
                 value = nested.get(positions[i]);
@@ -316,13 +352,18 @@ abstract class FastNode {
         }
     }
 
-    /** A field read as it is, for {@code == null}, {@code has()} and {@code size()} of arrays. */
+    /**
+     * A field read as it is, for {@code == null}, {@code has()}, {@code size()}, indexing and comprehensions:
+     * a record, array or map, with its Avro schema (the non-null branch of a nullable union).
+     */
     static final class RawField extends FastNode {
         final FieldPath path;
+        final Schema schema;
 
-        RawField(FieldPath path, Kind kind, boolean nullable) {
+        RawField(FieldPath path, Kind kind, boolean nullable, Schema schema) {
             super(kind, nullable);
             this.path = path;
+            this.schema = schema;
         }
 
         @Override
@@ -1018,6 +1059,260 @@ abstract class FastNode {
                 return pattern.matcher(utf8.toString()).find();
             }
             return dfa != null ? dfa.find(value) : pattern.matcher(value).find();
+        }
+    }
+
+    // ---------------------------------------------------------------- comprehensions and indexing
+
+    /**
+     * The state of one evaluation of a rule with comprehensions: the record, the current value of each iteration
+     * variable by nesting depth, and the iterations so far. The nodes of such a rule get the frame in place of the
+     * record; it is made per evaluation, so it is confined to one thread. It is an {@link IndexedRecord} only to
+     * travel through the nodes' signatures: it has no fields.
+     */
+    static final class Frame implements IndexedRecord {
+        final IndexedRecord root;
+        final @Nullable Object[] vars;
+        int iterations;
+
+        Frame(IndexedRecord root, int depth) {
+            this.root = root;
+            this.vars = new Object[depth];
+        }
+
+        @Override
+        public void put(int i, Object v) {
+            throw new UnsupportedOperationException("a rule's evaluation frame has no fields");
+        }
+
+        @Override
+        public Object get(int i) {
+            throw new IllegalStateException("a fast path node read a field of the evaluation frame: a compiler bug");
+        }
+
+        @Override
+        public Schema getSchema() {
+            return root.getSchema();
+        }
+    }
+
+    /** The root of a rule with comprehensions: evaluates it in a new frame over the record. */
+    static final class InFrame extends FastNode {
+        private final FastNode node;
+        private final int depth;
+
+        InFrame(FastNode node, int depth) {
+            super(Kind.BOOL, false);
+            this.node = node;
+            this.depth = depth;
+        }
+
+        @Override
+        boolean bool(IndexedRecord record) {
+            return node.bool(new Frame(record, depth));
+        }
+    }
+
+    /** The record of a rule with comprehensions ({@code message}), from its frame. */
+    static final class FrameRoot extends FastNode {
+        FrameRoot() {
+            super(Kind.RECORD, false);
+        }
+
+        @Override
+        Object obj(IndexedRecord frame) {
+            return ((Frame) frame).root;
+        }
+    }
+
+    /** The current value of an iteration variable, as the array or map holds it. */
+    static final class Var extends FastNode {
+        private final int slot;
+
+        Var(int slot) {
+            super(Kind.RECORD, true);
+            this.slot = slot;
+        }
+
+        @Override
+        @Nullable Object obj(IndexedRecord frame) {
+            return ((Frame) frame).vars[slot];
+        }
+    }
+
+    static final int ALL = 0;
+    static final int EXISTS = 1;
+    static final int EXISTS_ONE = 2;
+
+    /**
+     * {@code all}, {@code exists} and {@code exists_one} over an array (its elements) or a map (its keys), as
+     * dev.cel folds them: each element counts one iteration against the limit per evaluation before the loop
+     * condition is looked at, so {@code all} stops at the element after the first false one and {@code exists} at the
+     * element after the first true one; {@code exists_one} visits every element. Any error of the body is a
+     * {@link Deopt} (CEL's error absorption by {@code &&} and {@code ||} is left to the interpreter).
+     */
+    static final class Quantifier extends FastNode {
+        private final FastNode range;
+        private final int slot;
+        private final FastNode body;
+        private final int op;
+        private final int limit;
+
+        Quantifier(FastNode range, int slot, FastNode body, int op, int limit) {
+            super(Kind.BOOL, false);
+            this.range = range;
+            this.slot = slot;
+            this.body = body;
+            this.op = op;
+            this.limit = limit;
+        }
+
+        @Override
+        boolean bool(IndexedRecord context) {
+            Frame frame = (Frame) context;
+            Object value = range.obj(frame);
+            Iterator<?> elements;
+            List<?> list = null;
+            int size;
+            if (value instanceof List && value instanceof RandomAccess) {
+                list = (List<?>) value;
+                size = list.size();
+                elements = null;
+            } else if (value instanceof List) {
+                size = ((List<?>) value).size();
+                elements = ((List<?>) value).iterator();
+            } else if (value instanceof Map) {
+                Map<?, ?> map = (Map<?, ?>) value;
+                requireDistinctKeys(map);
+                size = map.size();
+                elements = map.keySet().iterator();
+            } else {
+                throw Deopt.INSTANCE; // null, or not a collection: the interpreter says what CEL says
+            }
+            Object saved = frame.vars[slot];
+            boolean accumulator = op == ALL;
+            int count = 0;
+            for (int i = 0; i < size; i++) {
+                if (++frame.iterations > limit) {
+                    throw Deopt.INSTANCE; // the interpreter's error names the limit
+                }
+                if ((op == ALL && !accumulator) || (op == EXISTS && accumulator)) {
+                    break;
+                }
+                frame.vars[slot] = list != null ? list.get(i) : elements.next();
+                boolean holds = body.bool(frame);
+                if (op == EXISTS_ONE) {
+                    count += holds ? 1 : 0;
+                } else {
+                    accumulator = holds;
+                }
+            }
+            frame.vars[slot] = saved;
+            return op == EXISTS_ONE ? count == 1 : accumulator;
+        }
+    }
+
+    /**
+     * Map keys as dev.cel sees them are strings, and a map with two keys that are the same string (a {@code Utf8}
+     * and a {@code String}, or two malformed {@code Utf8}s that decode alike) is one entry there: the fast path takes
+     * only maps whose keys are all {@code String}s or all well-formed {@code Utf8}s, which are distinct strings.
+     */
+    static boolean requireDistinctKeys(Map<?, ?> map) {
+        boolean utf8 = false;
+        boolean string = false;
+        for (Object key : map.keySet()) {
+            if (key instanceof String) {
+                string = true;
+            } else if (key instanceof Utf8 && Utf8Text.isWellFormed(((Utf8) key).getBytes(), ((Utf8) key).getByteLength())) {
+                utf8 = true;
+            } else {
+                throw Deopt.INSTANCE;
+            }
+        }
+        if (utf8 && string) {
+            throw Deopt.INSTANCE;
+        }
+        return utf8;
+    }
+
+    /** {@code list[i]}: the element as the array holds it; an index out of range is a CEL error. */
+    static final class ListIndex extends FastNode {
+        private final FastNode list;
+        private final FastNode index;
+
+        ListIndex(FastNode list, FastNode index) {
+            super(Kind.RECORD, true);
+            this.list = list;
+            this.index = index;
+        }
+
+        @Override
+        @Nullable Object obj(IndexedRecord context) {
+            Object value = list.obj(context);
+            long i = index.int64(context);
+            if (!(value instanceof List) || i < 0 || i >= ((List<?>) value).size()) {
+                throw Deopt.INSTANCE;
+            }
+            return ((List<?>) value).get((int) i);
+        }
+    }
+
+    /** {@code map[key]}: the value as the map holds it; a missing key is a CEL error, a null value is handed over. */
+    static final class MapIndex extends FastNode {
+        private final FastNode map;
+        private final FastNode key;
+
+        MapIndex(FastNode map, FastNode key) {
+            super(Kind.RECORD, true);
+            this.map = map;
+            this.key = key;
+        }
+
+        @Override
+        @Nullable Object obj(IndexedRecord context) {
+            Object value = map.obj(context);
+            Object k = key.obj(context);
+            if (!(value instanceof Map) || k == null) {
+                throw Deopt.INSTANCE;
+            }
+            Map<?, ?> entries = (Map<?, ?>) value;
+            boolean utf8Keys = requireDistinctKeys(entries);
+            Object found;
+            if (utf8Keys && k instanceof Utf8) {
+                found = entries.get(k);
+            } else if (utf8Keys) {
+                String text = k.toString();
+                Utf8 encoded = new Utf8(text);
+                if (!encoded.toString().equals(text)) {
+                    throw Deopt.INSTANCE; // a lone surrogate: no Utf8 key is this string
+                }
+                found = entries.get(encoded);
+            } else {
+                found = entries.get(k.toString());
+            }
+            if (found == null) {
+                throw Deopt.INSTANCE;
+            }
+            return found;
+        }
+    }
+
+    static final class MapSize extends FastNode {
+        private final FastNode operand;
+
+        MapSize(FastNode operand) {
+            super(Kind.INT, false);
+            this.operand = operand;
+        }
+
+        @Override
+        long int64(IndexedRecord record) {
+            Object value = operand.obj(record);
+            if (value instanceof Map) {
+                requireDistinctKeys((Map<?, ?>) value);
+                return ((Map<?, ?>) value).size();
+            }
+            throw Deopt.INSTANCE;
         }
     }
 }

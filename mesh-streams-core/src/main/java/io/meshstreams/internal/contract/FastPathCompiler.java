@@ -6,7 +6,9 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import io.meshstreams.internal.contract.FastNode.Kind;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.jspecify.annotations.Nullable;
@@ -18,9 +20,13 @@ import org.jspecify.annotations.Nullable;
  * double, boolean, string and enum fields, nullable or not (no logical types); literals of those
  * types and {@code null}; {@code ==}, {@code !=}, {@code <}, {@code <=}, {@code >}, {@code >=};
  * {@code &&}, {@code ||}, {@code !}, {@code ? :}; int and double {@code + - * / %} and negation;
- * {@code in} over a list of literals; {@code size} of strings and arrays; {@code has};
- * {@code startsWith}, {@code endsWith}, {@code contains}; {@code matches} with a literal pattern. Any
- * other expression returns null here and is left to dev.cel's interpreter, whole.
+ * {@code in} over a list of literals; {@code size} of strings, arrays and maps; {@code has};
+ * {@code startsWith}, {@code endsWith}, {@code contains}; {@code matches} with a literal pattern;
+ * {@code all}, {@code exists} and {@code exists_one} over arrays (their elements) and maps (their keys),
+ * nested, their variables selected like {@code message} ({@code c.email}); {@code list[i]} and
+ * {@code map[key]}, selected from when they hold records ({@code message.contacts[0].email}). Any other
+ * expression ({@code map}, {@code filter}, list literals as ranges, a union of several records) returns null
+ * here and is left to dev.cel's interpreter, whole.
  *
  * <p>dev.cel 0.14's semantics that the fast path reproduces (and {@code FastPathDifferentialTest} holds
  * it to):
@@ -45,22 +51,66 @@ import org.jspecify.annotations.Nullable;
  *   <li>Strings are read as the record holds them ({@code Utf8} or {@code String}); well-formed UTF-8
  *       is compared, measured and searched as bytes, malformed UTF-8 as Java decodes it
  *       ({@code Utf8.toString()}), which is what dev.cel sees.</li>
+ *   <li>Comprehensions fold as dev.cel folds them: every element visited counts one iteration against
+ *       {@link RuleSetCompiler#MAX_COMPREHENSION_ITERATIONS} per evaluation of the rule (nested and sibling
+ *       comprehensions share the count), counted before the loop condition, so {@code all} visits the element
+ *       after its first false one and {@code exists} the one after its first true one; past the limit, and on
+ *       any error of an element, the interpreter answers. A null element, or a record of another layout, is
+ *       handed over where it is selected from.</li>
+ *   <li>dev.cel sees a map's keys as strings: a map with two keys that are the same string (a {@code Utf8}
+ *       and a {@code String}, two malformed {@code Utf8}s) is one entry there, so such maps are handed over.
+ *       A missing key and an index out of range are CEL errors.</li>
+ *   <li>A rule with comprehensions evaluates over a {@link FastNode.Frame} that holds the record and the
+ *       iteration variables; a rule without compiles to the same nodes as before, which read the record.</li>
  * </ul>
  */
 final class FastPathCompiler {
     private final Schema rootSchema;
+    /** True for a rule with comprehensions: its nodes get a {@link FastNode.Frame} in place of the record. */
+    private final boolean framed;
+    /** The iteration variables in scope, innermost first. */
+    private final Deque<Scope> scopes = new ArrayDeque<>();
+    private int depth;
 
-    private FastPathCompiler(Schema rootSchema) {
+    private FastPathCompiler(Schema rootSchema, boolean framed) {
         this.rootSchema = rootSchema;
+        this.framed = framed;
+    }
+
+    /** An iteration variable: its name, its slot in the frame, the Avro schema of its values. */
+    private record Scope(String name, int slot, Schema schema) {
     }
 
     /** The rule compiled to a bool node, or null if it uses anything outside the subset. */
     static @Nullable FastNode compile(CelAbstractSyntaxTree checkedAst, Schema rootSchema) {
         try {
-            FastNode node = new FastPathCompiler(rootSchema).node(checkedAst.getExpr());
-            return node.kind == Kind.BOOL ? node.nonNull() : null;
+            boolean framed = hasComprehension(checkedAst.getExpr());
+            FastPathCompiler compiler = new FastPathCompiler(rootSchema, framed);
+            FastNode node = compiler.node(checkedAst.getExpr());
+            if (node.kind != Kind.BOOL) {
+                return null;
+            }
+            return framed ? new FastNode.InFrame(node.nonNull(), compiler.depth) : node.nonNull();
         } catch (Unsupported unsupported) {
             return null;
+        }
+    }
+
+    private static boolean hasComprehension(CelExpr expr) {
+        switch (expr.getKind()) {
+            case COMPREHENSION:
+                return true;
+            case SELECT:
+                return hasComprehension(expr.select().operand());
+            case CALL:
+                if (expr.call().target().isPresent() && hasComprehension(expr.call().target().get())) {
+                    return true;
+                }
+                return expr.call().args().stream().anyMatch(FastPathCompiler::hasComprehension);
+            case LIST:
+                return expr.list().elements().stream().anyMatch(FastPathCompiler::hasComprehension);
+            default:
+                return false;
         }
     }
 
@@ -85,6 +135,10 @@ final class FastPathCompiler {
                 return select(expr);
             case CALL:
                 return call(expr.call());
+            case IDENT:
+                return ident(expr.ident().name());
+            case COMPREHENSION:
+                return comprehension(expr.comprehension());
             default:
                 throw unsupported();
         }
@@ -111,6 +165,11 @@ final class FastPathCompiler {
     private record Field(FastNode.FieldPath path, Schema schema, boolean nullable) {
     }
 
+    /**
+     * A chain of selections {@code x.a.b}, from {@code message} (whose schema the caller checked), from an iteration
+     * variable, or from an indexed element ({@code message.contacts[0].email}); the record that a chain starts from
+     * is checked here unless it is {@code message}.
+     */
     private Field field(CelExpr select) {
         List<String> names = new ArrayList<>();
         CelExpr current = select;
@@ -118,12 +177,31 @@ final class FastPathCompiler {
             names.add(0, current.select().field());
             current = current.select().operand();
         }
-        if (current.getKind() != CelExpr.ExprKind.Kind.IDENT || !current.ident().name().equals("message")) {
+        FastNode base = null;
+        Schema record;
+        Scope scope = current.getKind() == CelExpr.ExprKind.Kind.IDENT ? scope(current.ident().name()) : null;
+        if (scope != null) {
+            base = new FastNode.Var(scope.slot());
+            record = recordOf(nonNullOf(scope.schema()));
+        } else if (current.getKind() == CelExpr.ExprKind.Kind.IDENT && current.ident().name().equals("message")) {
+            base = framed ? new FastNode.FrameRoot() : null;
+            record = rootSchema;
+        } else if (current.getKind() == CelExpr.ExprKind.Kind.CALL) {
+            FastNode element = node(current);
+            if (!(element instanceof FastNode.RawField) || element.kind != Kind.RECORD) {
+                throw unsupported();
+            }
+            base = element;
+            record = ((FastNode.RawField) element).schema;
+        } else {
             throw unsupported();
         }
+        boolean checkFirst = scope != null || (base != null && !(base instanceof FastNode.FrameRoot));
         int[] positions = new int[names.size()];
         SchemaMatcher[] records = new SchemaMatcher[names.size()];
-        Schema record = rootSchema;
+        if (checkFirst) {
+            records[0] = new SchemaMatcher(record);
+        }
         Schema fieldSchema = null;
         boolean nullable = false;
         for (int i = 0; i < names.size(); i++) {
@@ -143,7 +221,188 @@ final class FastPathCompiler {
                 fieldSchema = nonNull;
             }
         }
-        return new Field(new FastNode.FieldPath(positions, records, String.join(".", names)), fieldSchema, nullable);
+        String dotted = String.join(".", names);
+        FastNode.FieldPath path = new FastNode.FieldPath(base, positions, records, dotted);
+        return new Field(path, fieldSchema, nullable);
+    }
+
+    private @Nullable Scope scope(String name) {
+        for (Scope scope : scopes) {
+            if (scope.name().equals(name)) {
+                return scope;
+            }
+        }
+        return null;
+    }
+
+    private static Schema nonNullOf(Schema schema) {
+        Schema nonNull = AvroCelTypes.nullableBranch(schema);
+        return nonNull != null ? nonNull : schema;
+    }
+
+    /** An iteration variable as a value: an element of an array, a key of a map. */
+    private FastNode ident(String name) {
+        Scope scope = scope(name);
+        if (scope == null) {
+            throw unsupported(); // message itself, or a name dev.cel resolves otherwise
+        }
+        return typed(new FastNode.FieldPath(new FastNode.Var(scope.slot()), new int[0], new SchemaMatcher[0], name),
+                scope.schema());
+    }
+
+    /** The node that reads a value of an Avro schema (a nullable union: its branch, nullable) through a path. */
+    private static FastNode typed(FastNode.FieldPath path, Schema schema) {
+        Schema nonNull = AvroCelTypes.nullableBranch(schema);
+        return typed(path, nonNull != null ? nonNull : schema, nonNull != null);
+    }
+
+    private static FastNode typed(FastNode.FieldPath path, Schema schema, boolean nullable) {
+        if (schema.getLogicalType() != null) {
+            throw unsupported(); // timestamps, decimals and dates are converted: the interpreter does that
+        }
+        switch (schema.getType()) {
+            case INT:
+            case LONG:
+                return new FastNode.IntField(path, nullable);
+            case FLOAT:
+            case DOUBLE:
+                return new FastNode.DoubleField(path, nullable);
+            case BOOLEAN:
+                return new FastNode.BoolField(path, nullable);
+            case STRING:
+                return new FastNode.StringField(path, nullable);
+            case ENUM:
+                return new FastNode.EnumField(path, nullable);
+            case ARRAY:
+                return new FastNode.RawField(path, Kind.LIST, nullable, schema);
+            case MAP:
+                return new FastNode.RawField(path, Kind.MAP, nullable, schema);
+            case RECORD:
+                return new FastNode.RawField(path, Kind.RECORD, nullable, schema);
+            default:
+                throw unsupported();
+        }
+    }
+
+    /** {@code all}, {@code exists} and {@code exists_one} over an array or a map, recognized by their expansion. */
+    private FastNode comprehension(CelExpr.CelComprehension comprehension) {
+        int op = quantifier(comprehension);
+        if (op < 0) {
+            throw unsupported(); // map, filter, or another fold
+        }
+        CelExpr predicate = predicate(comprehension, op);
+        FastNode range = node(comprehension.iterRange());
+        if (!(range instanceof FastNode.RawField)) {
+            throw unsupported();
+        }
+        Schema rangeSchema = ((FastNode.RawField) range).schema;
+        Schema element;
+        if (range.kind == Kind.LIST) {
+            element = rangeSchema.getElementType();
+        } else if (range.kind == Kind.MAP) {
+            element = Schema.create(Schema.Type.STRING); // the keys
+        } else {
+            throw unsupported();
+        }
+        int slot = scopes.size();
+        scopes.push(new Scope(comprehension.iterVar(), slot, element));
+        depth = Math.max(depth, slot + 1);
+        FastNode body;
+        try {
+            body = node(predicate);
+        } finally {
+            scopes.pop();
+        }
+        if (body.kind != Kind.BOOL) {
+            throw unsupported();
+        }
+        return new FastNode.Quantifier(range, slot, body.nonNull(), op, RuleSetCompiler.MAX_COMPREHENSION_ITERATIONS);
+    }
+
+    /**
+     * Which macro a comprehension is the expansion of: {@link FastNode#ALL}, {@link FastNode#EXISTS},
+     * {@link FastNode#EXISTS_ONE}, or -1 for any other fold ({@code map}, {@code filter}, two variables).
+     */
+    static int quantifier(CelExpr.CelComprehension comprehension) {
+        if (!comprehension.iterVar2().isEmpty()) {
+            return -1;
+        }
+        String accumulator = comprehension.accuVar();
+        CelExpr init = comprehension.accuInit();
+        CelExpr condition = comprehension.loopCondition();
+        CelExpr step = comprehension.loopStep();
+        CelExpr result = comprehension.result();
+        if (isConstant(init, CelConstant.Kind.BOOLEAN_VALUE) && init.constant().booleanValue()
+                && isCall(condition, "@not_strictly_false", 1) && isIdent(condition.call().args().get(0), accumulator)
+                && isCall(step, "_&&_", 2) && isIdent(step.call().args().get(0), accumulator)
+                && isIdent(result, accumulator)) {
+            return FastNode.ALL;
+        }
+        if (isConstant(init, CelConstant.Kind.BOOLEAN_VALUE) && !init.constant().booleanValue()
+                && isCall(condition, "@not_strictly_false", 1) && isCall(condition.call().args().get(0), "!_", 1)
+                && isIdent(condition.call().args().get(0).call().args().get(0), accumulator)
+                && isCall(step, "_||_", 2) && isIdent(step.call().args().get(0), accumulator)
+                && isIdent(result, accumulator)) {
+            return FastNode.EXISTS;
+        }
+        if (isConstant(init, CelConstant.Kind.INT64_VALUE) && init.constant().int64Value() == 0
+                && isConstant(condition, CelConstant.Kind.BOOLEAN_VALUE) && condition.constant().booleanValue()
+                && isCall(step, "_?_:_", 3) && isIncrement(step.call().args().get(1), accumulator)
+                && isIdent(step.call().args().get(2), accumulator)
+                && isCall(result, "_==_", 2) && isIdent(result.call().args().get(0), accumulator)
+                && isConstant(result.call().args().get(1), CelConstant.Kind.INT64_VALUE)
+                && result.call().args().get(1).constant().int64Value() == 1) {
+            return FastNode.EXISTS_ONE;
+        }
+        return -1;
+    }
+
+    /** The predicate of a comprehension that {@link #quantifier} recognized as {@code op}. */
+    static CelExpr predicate(CelExpr.CelComprehension comprehension, int op) {
+        return op == FastNode.EXISTS_ONE ? comprehension.loopStep().call().args().get(0)
+                : comprehension.loopStep().call().args().get(1);
+    }
+
+    private static boolean isConstant(CelExpr expr, CelConstant.Kind kind) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT && expr.constant().getKind() == kind;
+    }
+
+    private static boolean isIdent(CelExpr expr, String name) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.IDENT && expr.ident().name().equals(name);
+    }
+
+    private static boolean isCall(CelExpr expr, String function, int arity) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.CALL && expr.call().target().isEmpty()
+                && expr.call().function().equals(function) && expr.call().args().size() == arity;
+    }
+
+    /** {@code accumulator + 1}. */
+    private static boolean isIncrement(CelExpr expr, String accumulator) {
+        return isCall(expr, "_+_", 2) && isIdent(expr.call().args().get(0), accumulator)
+                && isConstant(expr.call().args().get(1), CelConstant.Kind.INT64_VALUE)
+                && expr.call().args().get(1).constant().int64Value() == 1;
+    }
+
+    /** {@code list[i]} and {@code map[key]}: the element or value, as the collection holds it. */
+    private FastNode index(List<CelExpr> args) {
+        FastNode collection = operand(args, 0, 2);
+        if (!(collection instanceof FastNode.RawField)) {
+            throw unsupported();
+        }
+        Schema schema = ((FastNode.RawField) collection).schema;
+        FastNode key = node(args.get(1)).nonNull();
+        FastNode found;
+        Schema value;
+        if (collection.kind == Kind.LIST && key.kind == Kind.INT) {
+            found = new FastNode.ListIndex(collection, key);
+            value = schema.getElementType();
+        } else if (collection.kind == Kind.MAP && key.kind == Kind.STRING) {
+            found = new FastNode.MapIndex(collection, key);
+            value = schema.getValueType();
+        } else {
+            throw unsupported();
+        }
+        return typed(new FastNode.FieldPath(found, new int[0], new SchemaMatcher[0], ""), value);
     }
 
     private static Schema recordOf(Schema schema) {
@@ -158,31 +417,7 @@ final class FastPathCompiler {
         if (expr.select().testOnly()) {
             return new FastNode.Has(field.path());
         }
-        Schema schema = field.schema();
-        boolean nullable = field.nullable();
-        if (schema.getLogicalType() != null) {
-            throw unsupported(); // timestamps, decimals and dates are converted: the interpreter does that
-        }
-        switch (schema.getType()) {
-            case INT:
-            case LONG:
-                return new FastNode.IntField(field.path(), nullable);
-            case FLOAT:
-            case DOUBLE:
-                return new FastNode.DoubleField(field.path(), nullable);
-            case BOOLEAN:
-                return new FastNode.BoolField(field.path(), nullable);
-            case STRING:
-                return new FastNode.StringField(field.path(), nullable);
-            case ENUM:
-                return new FastNode.EnumField(field.path(), nullable);
-            case ARRAY:
-                return new FastNode.RawField(field.path(), Kind.LIST, nullable);
-            case RECORD:
-                return new FastNode.RawField(field.path(), Kind.RECORD, nullable);
-            default:
-                throw unsupported();
-        }
+        return typed(field.path(), field.schema(), field.nullable());
     }
 
     private FastNode call(CelExpr.CelCall call) {
@@ -227,6 +462,8 @@ final class FastPathCompiler {
                 return arithmetic(args, FastNode.MOD);
             case "-_":
                 return negate(args);
+            case "_[_]":
+                return index(args);
             case "@in":
                 return in(args);
             case "size":
@@ -250,6 +487,9 @@ final class FastPathCompiler {
                 }
                 if (operand.kind == Kind.LIST) {
                     return new FastNode.ListSize(operand);
+                }
+                if (operand.kind == Kind.MAP) {
+                    return new FastNode.MapSize(operand);
                 }
                 throw unsupported();
             }

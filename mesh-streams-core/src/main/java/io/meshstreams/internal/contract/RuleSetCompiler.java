@@ -183,7 +183,8 @@ public final class RuleSetCompiler {
         List<String> fields = new ArrayList<>(new LinkedHashSet<>(FieldReferences.of(ast.getExpr()).stream()
                 .map(FieldReferences.Reference::dotted).collect(Collectors.toList())));
         FastNode fast = FastPathCompiler.compile(ast, types.rootSchema());
-        return new CompiledRule(rule, program, fast, fields, classified);
+        return new CompiledRule(rule, program, fast, fields, classified,
+                FailingElement.of(ast.getExpr(), types.rootSchema()));
     }
 
     private static CelAbstractSyntaxTree ast(CelValidationResult result) {

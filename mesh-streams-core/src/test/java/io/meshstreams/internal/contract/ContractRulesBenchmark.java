@@ -81,6 +81,9 @@ public class ContractRulesBenchmark {
     private ByteArrayOutputStream out;
     private BinaryEncoder encoder;
     private int next;
+    private ContractRules contactsRule;
+    private CompiledRuleSet contactsRuleInternal;
+    private GenericRecord account;
 
     @Setup
     public void setUp() throws Exception {
@@ -105,6 +108,11 @@ public class ContractRulesBenchmark {
             decoded[i] = roundTrip(order);
         }
         baselinePrograms = baselinePrograms(Orders.FIVE_RULES);
+        List<Rule> contacts = List.of(Rule.of("corp-contacts", "message.contacts.all(c, c.email.endsWith('@corp.example'))"));
+        contactsRule = ContractRules.compile(RecordCollectionRulesTest.SCHEMA, contacts);
+        contactsRuleInternal = RuleSetCompiler.compile(RecordCollectionRulesTest.SCHEMA, contacts).rules();
+        account = RecordCollectionRulesTest.account(RecordCollectionRulesTest.SCHEMA);
+        requireValid(contactsRule.check(account));
         writer = new GenericDatumWriter<>(Orders.SCHEMA);
         out = new ByteArrayOutputStream(256);
         encoder = EncoderFactory.get().binaryEncoder(out, null);
@@ -228,6 +236,18 @@ public class ContractRulesBenchmark {
     @Benchmark
     public List<Violation> oneTrivialRule() {
         return oneRule.check(nextBuilt());
+    }
+
+    /** (d) A rule over an array of two records, {@code all(c, c.email.endsWith(...))}: fast path. */
+    @Benchmark
+    public List<Violation> allOverArrayOfRecords() {
+        return contactsRule.check(account);
+    }
+
+    /** (d') The same rule by dev.cel's interpreter over the record view. */
+    @Benchmark
+    public Object allOverArrayOfRecordsInterpreter() throws CelEvaluationException {
+        return contactsRuleInternal.interpret(contactsRuleInternal.rules().get(0), account);
     }
 
     /** For scale: Avro binary serialization of the same record, without the rules. */

@@ -6,7 +6,10 @@ import dev.cel.common.values.NullValue;
 import io.meshstreams.contract.Rule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
@@ -17,10 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fast path gives dev.cel's answer: for thousands of generated expressions over a schema with
- * every scalar type (nullable or not, nested, enum, array), evaluated on generated records that hold
+ * every scalar type (nullable or not, nested, enum, array), arrays, maps, nested arrays and nullable
+ * elements of records, with {@code all}, {@code exists}, {@code exists_one} (nested, over array elements
+ * and map keys) and indexing, evaluated on generated records that hold
  * edge values (int64 limits, NaN, infinities, -0.0, empty and unicode strings, U+FFFD, newlines),
  * nulls where the schema allows them and where it does not, {@code Utf8} and {@code String} strings,
- * malformed UTF-8, and values of the wrong Java class.
+ * malformed UTF-8, values of the wrong Java class, null elements, records of another layout inside
+ * arrays and maps, and map keys of mixed classes.
  *
  * <p>For each pair, dev.cel's planner over the record view is the reference: true, false, a non-bool,
  * or an error. The fast path must either give the same bool, or hand over ({@link Deopt}), in which
@@ -48,7 +54,11 @@ class FastPathDifferentialTest {
                 {"name": "tag", "type": ["null", "string"], "default": null}
               ]}},
               {"name": "maybe", "type": ["null", "Inner"], "default": null},
-              {"name": "list", "type": {"type": "array", "items": "string"}}
+              {"name": "list", "type": {"type": "array", "items": "string"}},
+              {"name": "people", "type": {"type": "array", "items": "Inner"}},
+              {"name": "maybePeople", "type": {"type": "array", "items": ["null", "Inner"]}},
+              {"name": "byKey", "type": {"type": "map", "values": "Inner"}},
+              {"name": "nested", "type": {"type": "array", "items": {"type": "array", "items": "Inner"}}}
             ]}""");
     static final Schema INNER = PROBE.getField("inner").schema();
     static final Schema OTHER_INNER = new Schema.Parser().parse("""
@@ -71,6 +81,8 @@ class FastPathDifferentialTest {
         int agreements = 0;
         int handovers = 0;
         int interpreterErrors = 0;
+        int collectionExpressions = 0;
+        int collectionAgreements = 0;
         List<String> disagreements = new ArrayList<>();
 
         // when
@@ -87,6 +99,8 @@ class FastPathDifferentialTest {
                 continue;
             }
             fast++;
+            boolean overCollections = OVER_COLLECTIONS.matcher(expression).find();
+            collectionExpressions += overCollections ? 1 : 0;
             for (GenericRecord record : records) {
                 Object reference;
                 try {
@@ -104,6 +118,7 @@ class FastPathDifferentialTest {
                         disagreements.add(ascii(expression + " on " + record + ": fast " + answer + ", dev.cel " + reference));
                     } else {
                         agreements++;
+                        collectionAgreements += overCollections ? 1 : 0;
                     }
                 } catch (Deopt deopt) {
                     handovers++;
@@ -113,7 +128,8 @@ class FastPathDifferentialTest {
 
         // then
         System.out.println("STATS expressions=" + expressions + " fast=" + fast + " agreements=" + agreements
-                + " handovers=" + handovers + " interpreterErrors=" + interpreterErrors);
+                + " handovers=" + handovers + " interpreterErrors=" + interpreterErrors
+                + " overCollections=" + collectionExpressions + " collectionAgreements=" + collectionAgreements);
         assertThat(disagreements)
                 .withFailMessage(() -> disagreements.size() + " fast path answers differ from dev.cel's:\n"
                         + String.join("\n", disagreements.subList(0, Math.min(30, disagreements.size()))))
@@ -122,7 +138,13 @@ class FastPathDifferentialTest {
         assertThat(agreements).as("answered by the fast path").isGreaterThan(fast * records.size() / 2);
         assertThat(interpreterErrors).as("the records do make dev.cel fail").isGreaterThan(1_000);
         assertThat(handovers).as("handovers").isGreaterThan(0);
+        assertThat(collectionExpressions).as("fast expressions over arrays and maps of records").isGreaterThan(400);
+        assertThat(collectionAgreements).as("their answers by the fast path").isGreaterThan(collectionExpressions * 10);
     }
+
+    /** A comprehension, or an index into an array or map, or the size of one: what reaches into collections. */
+    private static final java.util.regex.Pattern OVER_COLLECTIONS = java.util.regex.Pattern.compile(
+            "\\.(all|exists|exists_one)\\(|\\[|size\\(message\\.(people|byKey|nested|maybePeople)\\)");
 
     // ------------------------------------------------------------- expressions
 
@@ -146,12 +168,111 @@ class FastPathDifferentialTest {
     private static final String[] CMP = {"==", "!=", "<", "<=", ">", ">="};
     private static final String[] ARITH = {"+", "-", "*", "/", "%"};
 
+    private static final String[] COLLECTION_INT_ATOMS = {"size(message.people)", "size(message.byKey)",
+        "size(message.nested)", "message.people[0].n", "message.byKey['a'].n", "message.nested[1][0].n",
+        "size(message.maybePeople)"};
+    private static final String[] COLLECTION_STRING_ATOMS = {"message.people[1].name", "message.byKey['b'].name",
+        "message.maybePeople[0].name", "message.people[0].tag", "message.byKey['\u00e9'].name"};
+    private static final String[] QUANTIFIERS = {"all", "exists", "exists_one"};
+
+    /** The iteration variables in scope, innermost last: {name, what it iterates over}. */
+    private final List<String[]> scope = new ArrayList<>();
+
     private String pick(String[] options) {
         return options[random.nextInt(options.length)];
     }
 
+    /** An atom from the iteration variables in scope, of a type ({@code int}, {@code string}, ...), or null. */
+    private String scoped(String type) {
+        if (scope.isEmpty() || random.nextInt(3) > 0) {
+            return null;
+        }
+        String[] variable = scope.get(random.nextInt(scope.size()));
+        String v = variable[0];
+        String[] options;
+        switch (variable[1] + " " + type) {
+            case "inner int":
+            case "maybeInner int":
+                options = new String[] {v + ".n"};
+                break;
+            case "inner string":
+            case "maybeInner string":
+                options = new String[] {v + ".name", v + ".tag"};
+                break;
+            case "inner nullable":
+                options = new String[] {v + ".tag"};
+                break;
+            case "maybeInner nullable":
+                options = new String[] {v, v + ".tag"};
+                break;
+            case "inner has":
+            case "maybeInner has":
+                options = new String[] {"has(" + v + ".tag)", "has(" + v + ".name)"};
+                break;
+            case "key string":
+                options = new String[] {v, "message.byKey[" + v + "].name", "message.byKey[" + v + "].tag"};
+                break;
+            case "key int":
+                options = new String[] {"message.byKey[" + v + "].n", "size(" + v + ")"};
+                break;
+            case "string string":
+                options = new String[] {v};
+                break;
+            case "string int":
+                options = new String[] {"size(" + v + ")"};
+                break;
+            case "innerList int":
+                options = new String[] {"size(" + v + ")", v + "[0].n"};
+                break;
+            case "innerList string":
+                options = new String[] {v + "[0].name"};
+                break;
+            default:
+                return null;
+        }
+        return pick(options);
+    }
+
+    private String intAtom() {
+        String scoped = scoped("int");
+        if (scoped != null) {
+            return scoped;
+        }
+        return random.nextInt(6) == 0 ? pick(COLLECTION_INT_ATOMS) : pick(INT_ATOMS);
+    }
+
+    private String stringAtom() {
+        String scoped = scoped("string");
+        if (scoped != null) {
+            return scoped;
+        }
+        return random.nextInt(6) == 0 ? pick(COLLECTION_STRING_ATOMS) : pick(STRING_ATOMS);
+    }
+
+    /** {@code range.all(x, p)}, {@code exists} or {@code exists_one} over an array, a map or a nested array. */
+    private String quantifier(int depth) {
+        List<String[]> ranges = new ArrayList<>(List.of(new String[] {"message.people", "inner"},
+                new String[] {"message.maybePeople", "maybeInner"}, new String[] {"message.byKey", "key"},
+                new String[] {"message.list", "string"}, new String[] {"message.nested", "innerList"}));
+        for (String[] variable : scope) {
+            if (variable[1].equals("innerList")) {
+                ranges.add(new String[] {variable[0], "inner"});
+                ranges.add(new String[] {variable[0], "inner"});
+            }
+        }
+        String[] range = ranges.get(random.nextInt(ranges.size()));
+        // now and then an inner variable shadows an outer one of the same name
+        String name = !scope.isEmpty() && random.nextInt(8) == 0 ? scope.get(0)[0] : "x" + scope.size();
+        scope.add(new String[] {name, range[1]});
+        try {
+            return range[0] + "." + pick(QUANTIFIERS) + "(" + name + ", " + boolExpr(depth) + ")";
+        } finally {
+            scope.remove(scope.size() - 1);
+        }
+    }
+
     private String boolExpr(int depth) {
-        int choice = random.nextInt(depth > 0 ? 16 : 9);
+        int choice = random.nextInt(depth > 0 ? 18 : 9);
         switch (choice) {
             case 0:
                 return intExpr(depth - 1) + " " + pick(CMP) + " " + intExpr(depth - 1);
@@ -163,10 +284,14 @@ class FastPathDifferentialTest {
                 return stringExpr(depth - 1) + " " + pick(CMP) + " " + stringExpr(depth - 1);
             case 4:
                 return list(this::stringAtomOrLiteral, stringExpr(depth - 1));
-            case 5:
-                return pick(HAS);
-            case 6:
-                return pick(NULLABLE) + (random.nextBoolean() ? " == null" : " != null");
+            case 5: {
+                String scoped = scoped("has");
+                return scoped != null ? scoped : pick(HAS);
+            }
+            case 6: {
+                String scoped = scoped("nullable");
+                return (scoped != null ? scoped : pick(NULLABLE)) + (random.nextBoolean() ? " == null" : " != null");
+            }
             case 7:
                 return stringExpr(depth - 1) + "." + pick(new String[] {"startsWith", "endsWith", "contains"}) + "("
                         + (random.nextBoolean() ? pick(STRING_LITERALS) : stringExpr(depth - 1)) + ")";
@@ -183,6 +308,9 @@ class FastPathDifferentialTest {
                 return paren(boolExpr(depth - 1)) + " || " + paren(boolExpr(depth - 1));
             case 14:
                 return paren(boolExpr(depth - 1)) + " ? " + paren(boolExpr(depth - 1)) + " : " + paren(boolExpr(depth - 1));
+            case 16:
+            case 17:
+                return quantifier(depth - 1);
             default:
                 return random.nextBoolean() ? list(() -> pick(new String[] {"0", "1", "-1", "42", "9223372036854775807"}),
                         intExpr(depth - 1)) : list(() -> pick(new String[] {"0.0", "-0.0", "1.5", "3.0"}), doubleExpr(depth - 1));
@@ -204,7 +332,7 @@ class FastPathDifferentialTest {
 
     private String intExpr(int depth) {
         if (depth <= 0 || random.nextInt(3) == 0) {
-            return pick(INT_ATOMS);
+            return intAtom();
         }
         switch (random.nextInt(4)) {
             case 0:
@@ -234,7 +362,7 @@ class FastPathDifferentialTest {
 
     private String stringExpr(int depth) {
         if (depth <= 0 || random.nextInt(3) > 0) {
-            return pick(STRING_ATOMS);
+            return stringAtom();
         }
         return paren(boolExpr(depth - 1) + " ? " + stringExpr(depth - 1) + " : " + stringExpr(depth - 1));
     }
@@ -285,7 +413,65 @@ class FastPathDifferentialTest {
         }
         record.put("list", hostile(clean, () -> random.nextBoolean() ? list
                 : new GenericData.Array<>(PROBE.getField("list").schema(), list)));
+        record.put("people", hostile(clean, () -> people(clean, false)));
+        record.put("maybePeople", hostile(clean, () -> people(clean, true)));
+        record.put("byKey", hostile(clean, () -> byKey(clean)));
+        record.put("nested", hostile(clean, () -> {
+            List<Object> teams = new ArrayList<>();
+            for (int k = random.nextInt(4); k > 0; k--) {
+                teams.add(random.nextInt(10) == 0 && !clean ? "not a list" : people(clean, false));
+            }
+            return teams;
+        }));
         return record;
+    }
+
+    /** An array of records as a producer builds it or as Avro decodes it; hostile: of another layout, null, not a record. */
+    private List<Object> people(boolean clean, boolean nullable) {
+        List<Object> people = new ArrayList<>();
+        for (int k = random.nextInt(5); k > 0; k--) {
+            int dice = random.nextInt(12);
+            if (nullable && dice < 3) {
+                people.add(null);
+            } else if (!clean && dice == 3) {
+                people.add(random.nextBoolean() ? otherInner() : null);
+            } else if (!clean && dice == 4) {
+                people.add("not a record");
+            } else {
+                people.add(inner(clean));
+            }
+        }
+        int form = random.nextInt(4);
+        if (form == 0) {
+            return new GenericData.Array<>(Schema.createArray(INNER), people);
+        }
+        return form == 1 && !clean ? new LinkedList<>(people) : people;
+    }
+
+    private static final String[] KEYS = {"a", "b", "\u00e9", "", "x", "ab"};
+
+    /** A map of records with String or Utf8 keys; hostile: keys of both classes, malformed keys, odd values. */
+    private Map<Object, Object> byKey(boolean clean) {
+        Map<Object, Object> map = new LinkedHashMap<>();
+        boolean utf8 = random.nextBoolean();
+        for (int k = random.nextInt(5); k > 0; k--) {
+            String text = KEYS[random.nextInt(KEYS.length)];
+            Object key = utf8 ? new Utf8(text) : text;
+            int dice = random.nextInt(15);
+            if (!clean && dice == 0) {
+                key = utf8 ? text : new Utf8(text); // a key of the other class: maybe the same string twice
+            } else if (!clean && dice == 1) {
+                key = new Utf8(new byte[] {'a', (byte) (0xF0 + random.nextInt(2))}); // malformed, decodes to "a\uFFFD"
+            }
+            Object value = inner(clean);
+            if (!clean && dice == 2) {
+                value = otherInner();
+            } else if (!clean && dice == 3) {
+                value = null;
+            }
+            map.put(key, value);
+        }
+        return map;
     }
 
     private GenericRecord inner(boolean clean) {

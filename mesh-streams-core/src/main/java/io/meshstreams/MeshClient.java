@@ -12,6 +12,7 @@ import io.meshstreams.internal.client.ClientConfigs;
 import io.meshstreams.internal.client.MeshClientInternals;
 import io.meshstreams.internal.product.Names;
 import io.meshstreams.internal.publish.KafkaPortPublisher;
+import io.meshstreams.internal.serde.PortKeys;
 import io.meshstreams.internal.subscribe.KafkaPortSubscriber;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.KeyDefinition;
@@ -27,7 +28,6 @@ import io.meshstreams.registry.SchemaDefinition;
 import io.meshstreams.registry.SchemaRegistryClient;
 import io.meshstreams.serde.AvroDeserializer;
 import io.meshstreams.serde.AvroSerdeConfig;
-import io.meshstreams.serde.AvroSerializer;
 import io.meshstreams.subscribe.OnUndecodable;
 import io.meshstreams.subscribe.PortSubscriber;
 import io.meshstreams.subscribe.SubscriberOptions;
@@ -273,6 +273,10 @@ public final class MeshClient implements AutoCloseable {
         PortAddress address = product.address(port);
         requireOwnPort(address, "publish on");
         RegisteredSchema registered = provisionedSchema(address, port);
+        PortKeys<?> keys = PortKeys.of(registry, address, port);
+        if (keys.format() == KeyDefinition.Format.AVRO) {
+            keys.schemaId(); // not provisioned: fails here, naming the key subject, rather than on every record
+        }
         requireTopics(address, address.topic(), address.quarantineTopic());
 
         Map<String, Object> producerConfig = new HashMap<>(kafkaConfig);
@@ -289,8 +293,7 @@ public final class MeshClient implements AutoCloseable {
             }
             Serializer<Object> keySerializer = null;
             if (port.key().format() == KeyDefinition.Format.AVRO) {
-                keySerializer = new AvroSerializer<>(registry, Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
-                        true);
+                keySerializer = keys.fieldValueSerializer(); // the canonical key schema's id, looked up above
             }
             return new KafkaPortPublisher<>(new KafkaPortPublisher.Setup(address, port, domain, registered.id(),
                     registered.version(), producer, options.transactionalId() != null, keySerializer, meters,
@@ -351,7 +354,7 @@ public final class MeshClient implements AutoCloseable {
                         new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), null, masker)
                 : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
-        Deserializer<String> keys = PortKeyDeserializer.of(registry, address.topic(), found.port(), masker);
+        Deserializer<?> keys = PortKeyDeserializer.of(registry, address, found.port(), masker);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         Map<String, Object> deadLetterConfig = new HashMap<>(kafkaConfig);

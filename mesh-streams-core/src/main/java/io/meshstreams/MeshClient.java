@@ -16,6 +16,7 @@ import io.meshstreams.internal.serde.PortKeys;
 import io.meshstreams.internal.subscribe.KafkaPortSubscriber;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.KeyDefinition;
+import io.meshstreams.product.KeyTypeMismatchException;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.product.PortAddress;
 import io.meshstreams.provision.Provisioner;
@@ -203,14 +204,17 @@ public final class MeshClient implements AutoCloseable {
     // ---------------------------------------------------------------- publishing
 
     /**
-     * A publisher of generic records on one of this domain's ports, with default options, holding each record to the
-     * port's contract as the catalog has it (the contract that consumers see).
+     * A publisher of generic records on one of this domain's ports whose keys are {@code String}s (a {@code string}
+     * key field), with default options, holding each record to the port's contract as the catalog has it (the contract
+     * that consumers see).
      *
-     * @throws AccessDeniedException if the port belongs to another domain
-     * @throws MeshException         if the port is not provisioned (not in the catalog, schema or topics missing)
+     * @throws AccessDeniedException    if the port belongs to another domain
+     * @throws KeyTypeMismatchException if the port's key field is not a {@code string}: the message names the typed form
+     *                                  to call, {@link #publisher(PortAddress, Class, Class)}
+     * @throws MeshException            if the port is not provisioned (not in the catalog, schemas or topics missing)
      */
     public PortPublisher<String, GenericRecord> publisher(PortAddress port) {
-        return publisher(port, GenericRecord.class, PublisherOptions.named(domain + "." + port.port()));
+        return publisher(port, String.class, GenericRecord.class);
     }
 
     /** {@link #publisher(PortAddress)} for an address written out, {@code orders.order-events.placed.v1}. */
@@ -218,22 +222,41 @@ public final class MeshClient implements AutoCloseable {
         return publisher(PortAddress.parse(port));
     }
 
-    /** A publisher of generated records (a class generated from the port's schema) on one of this domain's ports. */
+    /**
+     * A publisher of generated records (a class generated from the port's schema) on one of this domain's ports whose
+     * keys are {@code String}s.
+     */
     public <V extends SpecificRecord> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType) {
-        return publisher(port, valueType, PublisherOptions.named(domain + "." + port.port()));
+        return publisher(port, String.class, valueType);
+    }
+
+    /** A publisher on one of this domain's ports whose keys are {@code String}s. */
+    public <V> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType, PublisherOptions options) {
+        return publisher(port, String.class, valueType, options);
+    }
+
+    /** {@link #publisher(PortAddress, Class, Class, PublisherOptions)} with default options. */
+    public <K, V> PortPublisher<K, V> publisher(PortAddress port, Class<K> keyType, Class<V> valueType) {
+        return publisher(port, keyType, valueType, PublisherOptions.named(domain + "." + port.port()));
     }
 
     /**
      * A publisher on one of this domain's ports.
      *
+     * @param keyType   the Java type of the port's keys, its key field's: {@code String.class} ({@code string}),
+     *                  {@code Integer.class} ({@code int}) or {@code Long.class} ({@code long}). A key the caller gives
+     *                  must equal the key field's value; the key is written as the port's key format says (its text in
+     *                  UTF-8 for {@code STRING}, the field's Avro encoding with the port's key schema for {@code AVRO}).
      * @param valueType {@code GenericRecord.class}, or a generated {@code SpecificRecord} class of the port's schema
-     * @throws AccessDeniedException if the port belongs to another domain
-     * @throws MeshException         if the port is not provisioned (not in the catalog, schema or topics missing)
+     * @throws AccessDeniedException    if the port belongs to another domain
+     * @throws KeyTypeMismatchException if {@code keyType} is not the key field's type, naming the right one
+     * @throws MeshException            if the port is not provisioned (not in the catalog, schemas or topics missing)
      */
-    public <V> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType, PublisherOptions options) {
+    public <K, V> PortPublisher<K, V> publisher(PortAddress port, Class<K> keyType, Class<V> valueType,
+                                                PublisherOptions options) {
         requireOwnPort(port, "publish on");
         ProductCatalog.CatalogPort found = ReadAccess.find(catalog, port);
-        return publisher(found.product(), found.port(), valueType, options);
+        return createPublisher(found.product(), found.port(), keyType, valueType, options);
     }
 
     /**
@@ -270,10 +293,17 @@ public final class MeshClient implements AutoCloseable {
     @Deprecated(forRemoval = true)
     public <V> PortPublisher<String, V> publisher(DataProduct product, OutputPort port, Class<V> valueType,
                                                   PublisherOptions options) {
+        return createPublisher(product, port, String.class, valueType, options);
+    }
+
+    private <K, V> PortPublisher<K, V> createPublisher(DataProduct product, OutputPort port, Class<K> keyType,
+                                                       Class<V> valueType, PublisherOptions options) {
         PortAddress address = product.address(port);
         requireOwnPort(address, "publish on");
+        PortKeys<K> keys = PortKeys.of(registry, address, port).requireType(keyType, right -> "Fix: client.publisher("
+                + "PortAddress.parse(\"" + address + "\"), " + right.getSimpleName() + ".class, "
+                + valueType.getSimpleName() + ".class).");
         RegisteredSchema registered = provisionedSchema(address, port);
-        PortKeys<?> keys = PortKeys.of(registry, address, port);
         if (keys.format() == KeyDefinition.Format.AVRO) {
             keys.schemaId(); // not provisioned: fails here, naming the key subject, rather than on every record
         }

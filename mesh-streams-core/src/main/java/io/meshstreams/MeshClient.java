@@ -147,7 +147,7 @@ public final class MeshClient implements AutoCloseable {
         }
         try {
             resource.close();
-        } catch (Exception closeFailure) {
+        } catch (Exception | Error closeFailure) {
             failure.addSuppressed(closeFailure);
         }
     }
@@ -385,14 +385,22 @@ public final class MeshClient implements AutoCloseable {
                 : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
         Deserializer<?> keys = PortKeyDeserializer.of(registry, address, found.port(), masker);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        Map<String, Object> deadLetterConfig = new HashMap<>(kafkaConfig);
-        deadLetterConfig.put(ProducerConfig.CLIENT_ID_CONFIG, domain + "." + options.name() + ".dead-letter");
-        return new KafkaPortSubscriber<>(new KafkaPortSubscriber.Setup<>(address, domain, options.name(), consumer, values,
-                keys, options.onUndecodable(), deadLetterTopic,
-                () -> new KafkaProducer<>(deadLetterConfig, new ByteArraySerializer(), new ByteArraySerializer()),
-                !masker.masksNothing(), meters));
+        KafkaConsumer<byte[], byte[]> consumer = null;
+        try {
+            consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            Map<String, Object> deadLetterConfig = new HashMap<>(kafkaConfig);
+            deadLetterConfig.put(ProducerConfig.CLIENT_ID_CONFIG, domain + "." + options.name() + ".dead-letter");
+            return new KafkaPortSubscriber<>(new KafkaPortSubscriber.Setup<>(address, domain, options.name(), consumer,
+                    values, keys, options.onUndecodable(), deadLetterTopic,
+                    () -> new KafkaProducer<>(deadLetterConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+                    !masker.masksNothing(), meters, options.registryRetryBackoff(), options.registryRetryBackoffMax()));
+        } catch (RuntimeException | Error e) {
+            // Half made: close what exists (the dead-letter producer is made only when first needed).
+            closeQuietly(consumer, e);
+            closeQuietly(values, e);
+            closeQuietly(keys, e);
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- helpers

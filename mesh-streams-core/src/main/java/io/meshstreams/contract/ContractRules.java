@@ -3,6 +3,7 @@ package io.meshstreams.contract;
 import io.meshstreams.internal.contract.CompiledRuleSet;
 import io.meshstreams.internal.contract.RuleSetCompiler;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
@@ -30,6 +31,14 @@ import org.apache.avro.generic.IndexedRecord;
  *   <li>Besides the rules, {@link #check} reports a {@link Violation#SCHEMA} violation for each field
  *       (of the record and of the records nested in it) that is null although its schema does not
  *       allow null, and for a record whose schema is another record type than the port's.</li>
+ *   <li>A violation never shows the value of a classified field: it names the rule and the field and
+ *       shows the classification in place of the value ({@code email=<PII>}). Classified are the
+ *       fields that the schema's field properties ({@code "classification": "PII"}, Confluent's
+ *       {@code "confluent:tags"}) or the {@code classifications} given to {@link #compile(Schema, List,
+ *       Map)} classify, the fields inside them, and a record, array or map that holds one anywhere
+ *       below (then the whole value is withheld). {@code PUBLIC} withholds nothing; a null is shown as
+ *       null. When a rule that reads a classified value fails to evaluate, the evaluator's error text is
+ *       withheld too (it may quote what the rule computed from the value).</li>
  * </ol>
  *
  * <p>Rules are evaluated by dev.cel (CEL's Java implementation) semantics. The common subset of CEL is
@@ -55,9 +64,26 @@ public final class ContractRules {
      * @throws IllegalArgumentException if the schema is not a record schema
      */
     public static ContractRules compile(Schema valueSchema, List<Rule> rules) {
+        return compile(valueSchema, rules, Map.of());
+    }
+
+    /**
+     * Compiles the rules against the value schema, for a port whose fields are classified by {@code classifications}
+     * as well as by the schema's own field properties: violations show none of their values.
+     *
+     * @param valueSchema     the port's value schema, an Avro record
+     * @param rules           the contract's rules, with unique names
+     * @param classifications field path ({@code email}, {@code address.city}) to classification ({@code PII}), such
+     *                        as {@link io.meshstreams.product.OutputPort#classifications()}; a path given here wins
+     *                        over the schema's property
+     * @throws RuleCompilationException if any rule does not compile, listing every problem
+     * @throws IllegalArgumentException if the schema is not a record schema
+     */
+    public static ContractRules compile(Schema valueSchema, List<Rule> rules, Map<String, String> classifications) {
         Objects.requireNonNull(valueSchema, "valueSchema");
+        Objects.requireNonNull(classifications, "classifications");
         List<Rule> copy = List.copyOf(rules);
-        RuleSetCompiler.Result result = RuleSetCompiler.compile(valueSchema, copy);
+        RuleSetCompiler.Result result = RuleSetCompiler.compile(valueSchema, copy, Map.copyOf(classifications));
         CompiledRuleSet compiled = result.rules();
         if (compiled == null) {
             throw new RuleCompilationException(valueSchema.getFullName(), result.problems());

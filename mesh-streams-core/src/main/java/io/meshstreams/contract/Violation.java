@@ -13,9 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param type    {@link #RULE}, {@link #SCHEMA}, {@link #KEY}, or a type added later
  * @param rule    the name of the broken rule, or null when the violation is not a rule's
  * @param field   the path of the field the violation concerns, such as {@code amount} or
- *                {@code address.city}; several fields are joined with {@code ,}; empty when the
- *                violation concerns no particular field
- * @param message what was expected and what was found, for people
+ *                {@code address.city} (a schema violation in an array element or a map value:
+ *                {@code items[2].sku}, {@code attributes["gift"]}); several fields are joined with
+ *                {@code ,}; empty when the violation concerns no particular field
+ * @param message what was expected and what was found, for people. The violations mesh-streams reports never carry
+ *                the value of a classified field: they show its classification instead ({@code email=<PII>})
  */
 public record Violation(String type, @Nullable String rule, String field, String message) {
     /** A contract rule evaluated to false, or could not be evaluated (rules fail closed). */

@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
 
 /**
  * A record broke its port's contract and the port rejects such records ({@code onViolation: REJECT}): nothing was
- * sent. {@link #violations()} lists every violation of the record, not only the first.
+ * sent. {@link #violations()} lists every violation of the record, not only the first. Neither the message nor the
+ * violations carry the value of a classified field (they show {@code <PII>} in its place), and the exception has no
+ * cause: it is safe to log.
  */
 public class ContractViolationException extends MeshException {
     private final PortAddress port;

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param partition  its partition
  * @param offset     its offset
  * @param timestamp  its timestamp, as the broker acknowledged it
- * @param violations the contract violations that sent it to quarantine; empty when published
+ * @param violations the contract violations that sent it to quarantine; empty when published. They carry no value
+ *                   of a classified field, so the result (and its {@code toString()}) is safe to log
  */
 public record PublishResult(Outcome outcome, String topic, int partition, long offset, long timestamp,
                             List<Violation> violations) {

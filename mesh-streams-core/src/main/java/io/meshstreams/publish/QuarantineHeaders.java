@@ -2,7 +2,9 @@ package io.meshstreams.publish;
 
 /**
  * The headers of a record in a port's quarantine topic ({@code <topic>.quarantine}), besides the record's own headers
- * and the {@link ContractHeader}. Values are UTF-8 text.
+ * and the {@link ContractHeader}. Values are UTF-8 text. None of them carries the value of a classified field: the
+ * violations name the rule and the field and show the classification ({@code <PII>}) in place of the value. The
+ * record's key and value are the record as it was published, on the owner's own topic.
  */
 public final class QuarantineHeaders {
     /** The port the record was meant for, e.g. {@code orders.order-events.placed.v1}. */

@@ -33,8 +33,10 @@ import org.jspecify.annotations.Nullable;
  * Anything else that is not a whole record in the wire format (an empty array, fewer than 5 bytes, a
  * wrong magic byte, a negative or unknown schema id, a truncated or garbage Avro payload, trailing
  * bytes) throws {@link org.apache.kafka.common.errors.SerializationException} naming the fault, the topic,
- * the schema id where known and the fix. After the first record of a schema id, deserializing makes no
- * HTTP request and parses no schema.
+ * the schema id where known and the fix. A schema registry that cannot be asked for the record's schema
+ * (no answer, 5xx, a refusal other than 404) is not the bytes' fault: that throws
+ * {@link SchemaUnavailableException}, and the record should be read again later, not skipped. After the
+ * first record of a schema id, deserializing makes no HTTP request and parses no schema.
  *
  * <p>Made by Kafka (then {@link #configure} creates and later closes its own registry client) or in
  * code with a shared {@link SchemaRegistryClient}, which it never closes. Thread-safe.

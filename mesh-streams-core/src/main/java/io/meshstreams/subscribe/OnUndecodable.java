@@ -1,8 +1,10 @@
 package io.meshstreams.subscribe;
 
 /**
- * What a subscriber does with a record it cannot decode (wrong magic byte, unknown schema id, corrupt bytes): never
- * crash the loop, never lose it silently.
+ * What a subscriber does with a record it cannot decode (wrong magic byte, too few bytes, a schema id the registry
+ * answers 404 for, a payload that does not decode with the writer's schema): never crash the loop, never lose it
+ * silently. A record whose schema could not be fetched because the registry could not be asked is not undecodable:
+ * the subscriber pauses its partition and reads it again later (see {@link PortSubscriber}).
  */
 public enum OnUndecodable {
     /** Log it with topic, partition, offset and the reason; count it; go on. */

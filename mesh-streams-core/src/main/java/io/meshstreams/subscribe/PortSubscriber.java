@@ -25,6 +25,15 @@ import java.util.function.Consumer;
  *       sees them; the records' schema is then the masked one ({@code <Name>_masked_for_<clearance>}).</li>
  *   <li>A record that cannot be decoded never reaches the handler and never stops the loop: it is skipped or
  *       dead-lettered per {@link SubscriberOptions#onUndecodable()}, and counted.</li>
+ *   <li>A schema registry that cannot be asked never skips a record. When a record names a schema the subscriber
+ *       has not seen and the registry does not answer (or refuses, other than with a 404), its partition is paused
+ *       at that record, and read again after a backoff
+ *       ({@link SubscriberOptions#withRegistryRetryBackoff}: doubling, capped, jittered); other partitions go on,
+ *       and {@link #poll} keeps the group membership. Nothing from that record on is committed, so a later poll, or
+ *       another member of the group after a rebalance, starts exactly there. One WARN log names the port, the
+ *       partition, the schema id and the registry when a partition pauses, one INFO when it goes on; the meters
+ *       {@code mesh.subscribe.registry.unavailable} (a count of such records) and
+ *       {@code mesh.subscribe.paused.partitions} (tagged {@code port}, {@code subscriber}) show the outage.</li>
  *   <li>At least once: offsets are committed after the handler returned for every record of a poll. An exception
  *       from the handler propagates and the records from the failing one on are read again.</li>
  *   <li>Not thread-safe, like a {@code KafkaConsumer}: one thread polls. The creator closes it.</li>

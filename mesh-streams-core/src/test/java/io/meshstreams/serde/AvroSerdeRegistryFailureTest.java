@@ -3,8 +3,11 @@ package io.meshstreams.serde;
 import static io.meshstreams.serde.Orders.SUBJECT;
 import static io.meshstreams.serde.Orders.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.meshstreams.MeshException;
+import io.meshstreams.registry.RegistryNotFoundException;
 import io.meshstreams.registry.RegistryUnavailableException;
 import io.meshstreams.registry.SchemaRegistryClient;
 import io.meshstreams.registry.StubRegistry;
@@ -37,19 +40,61 @@ class AvroSerdeRegistryFailureTest {
     }
 
     @Test
-    void aDeserializerWhoseRegistryIsDownSaysWhichIdAndWhy() throws IOException {
+    void aDeserializerWhoseRegistryIsDownSaysTheRecordIsNotAtFaultNotThatItIsUndecodable() throws IOException {
         String dead = deadUrl();
         try (SchemaRegistryClient client = SchemaRegistryClient.create(Map.of("schema.registry.url", dead, "max.retries", 0))) {
             // when
-            SerializationException e = catchThrowableOfType(SerializationException.class,
+            Throwable thrown = catchThrowable(
                     () -> new AvroDeserializer<GenericRecord>(client).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 7, 0}));
 
-            // then
-            assertThat(e).hasCauseInstanceOf(RegistryUnavailableException.class);
+            // then: not a SerializationException, which callers may skip or dead-letter
+            assertThat(thrown).isNotInstanceOf(SerializationException.class).isInstanceOf(SchemaUnavailableException.class)
+                    .isInstanceOf(MeshException.class).hasCauseInstanceOf(RegistryUnavailableException.class);
+            SchemaUnavailableException e = (SchemaUnavailableException) thrown;
+            assertThat(e.isOutage()).isTrue();
+            assertThat(e.topic()).isEqualTo(TOPIC);
+            assertThat(e.schemaId()).isEqualTo(7);
+            assertThat(e.isKey()).isFalse();
+            assertThat(e.registryUrls()).containsExactly(dead);
             assertThat(e.getMessage()).startsWith("Cannot deserialize the value of a record from topic '" + TOPIC
-                    + "': the schema registry could not be reached to fetch writer schema id 7: The schema registry did "
-                    + "not answer GET /schemas/ids/7 after 1 attempt (1 round over [" + dead + "]); last failure: " + dead
-                    + ": ConnectException");
+                    + "' yet: the schema registry [" + dead + "] could not be asked for writer schema id 7 (The schema "
+                    + "registry did not answer GET /schemas/ids/7 after 1 attempt (1 round over [" + dead + "]); last "
+                    + "failure: " + dead + ": ConnectException")
+                    .contains("The record may be fine: read it again once the registry answers, and do not skip it");
+        }
+    }
+
+    @Test
+    void aRegistryThatRefusesOtherThanWith404IsNotTheRecordsFaultEither() {
+        try (StubRegistry registry = StubRegistry.start();
+             SchemaRegistryClient client = SchemaRegistryClient.create(Map.of("schema.registry.url", registry.url()))) {
+            // given
+            registry.thenAnswer(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+
+            // when
+            SchemaUnavailableException e = catchThrowableOfType(SchemaUnavailableException.class,
+                    () -> new AvroDeserializer<GenericRecord>(client).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 8, 0}));
+
+            // then
+            assertThat(e.isOutage()).isFalse();
+            assertThat(e.schemaId()).isEqualTo(8);
+            assertThat(e.getMessage()).startsWith("Cannot deserialize the value of a record from topic '" + TOPIC
+                    + "' yet: the schema registry [" + registry.url() + "] refused to give writer schema id 8 (");
+        }
+    }
+
+    @Test
+    void anIdTheRegistryAnswers404ForIsUndecodable() {
+        try (StubRegistry registry = StubRegistry.start();
+             SchemaRegistryClient client = SchemaRegistryClient.create(Map.of("schema.registry.url", registry.url()))) {
+            // given: the stub knows no schema 9
+            // when
+            Throwable thrown = catchThrowable(
+                    () -> new AvroDeserializer<GenericRecord>(client).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 9, 0}));
+
+            // then
+            assertThat(thrown).isInstanceOf(SerializationException.class).hasCauseInstanceOf(RegistryNotFoundException.class)
+                    .hasMessageContaining("its header names schema id 9, which the schema registry does not know");
         }
     }
 

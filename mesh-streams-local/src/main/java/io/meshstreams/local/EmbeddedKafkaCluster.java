@@ -49,11 +49,29 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
+ * <p>A broker in this JVM can only stop by shutting down. To test a crash,
+ * {@link Builder#brokersInChildProcesses(boolean)} runs each broker as {@code kafka.Kafka server.properties} in a JVM
+ * of its own (the controller stays in this one), and {@link #killBroker(int)} ends it with SIGKILL:
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).brokersInChildProcesses(true).start()) {
+ *     kafka.killBroker(2);    // no controlled shutdown, no clean-shutdown marker
+ *     kafka.startBroker(2);   // same port, same data, recovered from the crash
+ * }
+ * }</pre>
+ *
  * <p>Guarantees:
  * <ol>
  *   <li>{@link Builder#start()} returns once every broker is registered, unfenced and answers requests.</li>
  *   <li>Ports are free ports chosen at start unless {@link Builder#kafkaPort(int)} fixes the first broker's;
  *       a restarted broker keeps its port and its data.</li>
+ *   <li>{@link #stopBroker(int)} is a controlled shutdown: leadership moves away before the broker stops.
+ *       {@link #killBroker(int)} (brokers in child processes only) is a crash: the controller fences the broker once
+ *       its session times out ({@code broker.session.timeout.ms}, 4 s by default here), and the restarted broker
+ *       recovers its logs. What the broker wrote stays in the operating system's page cache: a process crash, not a power cut.</li>
+ *   <li>A broker in a child process never outlives this JVM: it halts when this JVM ends, however it ends. Its
+ *       {@code server.properties} and output ({@code server.log}) are in {@code broker-<id>-process} under
+ *       {@link #dataDirectory()}.</li>
  *   <li>Without {@link Builder#dataDirectory(Path)} the data lives in a temporary directory that
  *       {@link #close()} deletes; with it, data survives {@link #close()} and a later start on the same
  *       directory finds every topic and record again.</li>
@@ -120,7 +138,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /**
      * Stops one broker with a controlled shutdown; its data stays. With one broker the controller in the same
-     * node stops too.
+     * node stops too. A broker in a child process gets SIGTERM, on which Kafka runs the same controlled shutdown.
      */
     public synchronized void stopBroker(int brokerId) {
         ensureOpen();
@@ -136,6 +154,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
         node.start();
         awaitBrokers(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Kills one broker as {@code kill -9} or a crash would: no controlled shutdown, no clean shutdown of its logs.
+     * Returns when the process is gone; the controller still counts the broker as alive until its session times
+     * out. {@link #startBroker(int)} starts it again on its port and data.
+     *
+     * @throws IllegalStateException if the brokers run in this JVM (start the cluster with
+     *                               {@link Builder#brokersInChildProcesses(boolean)}), or the broker is not running
+     */
+    public synchronized void killBroker(int brokerId) {
+        ensureOpen();
+        broker(brokerId).kill();
     }
 
     /** Stops and starts one broker. */
@@ -169,8 +200,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
         closed = true;
         long started = System.nanoTime();
-        // Brokers stop in parallel (each shutdown blocks on its own controlled shutdown), then the controller.
-        brokers.values().parallelStream().filter(KafkaNode::isRunning).forEach(KafkaNode::stopQuietly);
+        // Brokers stop in parallel (each shutdown blocks on its own controlled shutdown), then the controller. Brokers
+        // in child processes over temporary data are killed: nothing of theirs is kept, so nothing needs a clean stop.
+        if (temporaryData) {
+            brokers.values().parallelStream().forEach(KafkaNode::endQuietly);
+        } else {
+            brokers.values().parallelStream().filter(KafkaNode::isRunning).forEach(KafkaNode::stopQuietly);
+        }
         if (controller != null) {
             controller.stopQuietly();
         }
@@ -205,6 +241,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         Exception last = null;
         try (Admin admin = createAdmin()) {
             while (System.nanoTime() < deadline) {
+                for (KafkaNode node : brokers.values()) {
+                    node.failIfEndedOnItsOwn();
+                }
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     Set<Integer> seen = nodes.stream().map(Node::id).collect(Collectors.toSet());
@@ -251,6 +290,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private String host = "127.0.0.1";
         private int kafkaPort;
         private @Nullable Path dataDirectory;
+        private boolean brokersInChildProcesses;
         private final Map<String, Object> brokerProperties = new LinkedHashMap<>();
 
         private Builder() {
@@ -290,6 +330,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs each broker in a JVM of its own, a child process of this one started with this JVM's classpath, so
+         * that {@link EmbeddedKafkaCluster#killBroker(int)} can kill it; false (the default) runs them in this JVM.
+         * The controller always runs in this JVM, as a node of its own even with one broker. Each child JVM takes
+         * about two seconds to start and up to 512 MB of heap.
+         */
+        public Builder brokersInChildProcesses(boolean inChildProcesses) {
+            this.brokersInChildProcesses = inChildProcesses;
+            return this;
+        }
+
         /** A broker (and controller) configuration property, such as {@code log.retention.ms}; overrides ours. */
         public Builder brokerProperty(String key, Object value) {
             brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -309,7 +360,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
             String clusterId = clusterId(root);
-            boolean combined = brokers == 1;
+            boolean combined = brokers == 1 && !brokersInChildProcesses;
             int controllerId = combined ? 1 : CONTROLLER_NODE_ID;
             int controllerPort = FreePorts.pick(host);
             String voters = controllerId + "@" + host + ":" + controllerPort;
@@ -336,7 +387,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     int port = id == 1 && kafkaPort != 0 ? kafkaPort : FreePorts.pick(host);
                     KafkaNode node = combined
                             ? KafkaNode.combined(id, host, port, controllerPort, root.resolve("node-" + id), clusterId, common)
-                            : KafkaNode.broker(id, host, port, root.resolve("broker-" + id), clusterId, common);
+                            : KafkaNode.broker(id, host, port, root.resolve("broker-" + id), clusterId, common,
+                                    brokersInChildProcesses);
                     brokerNodes.put(id, node);
                     all.add(node);
                 }
@@ -349,7 +401,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 }
                 brokerNodes.values().parallelStream().forEach(KafkaNode::start);
             } catch (RuntimeException e) {
-                all.forEach(KafkaNode::stopQuietly);
+                all.forEach(KafkaNode::endQuietly);
                 if (temporary) {
                     deleteRecursively(root);
                 }
@@ -362,8 +414,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 cluster.close();
                 throw e;
             }
-            log.info("Embedded Kafka cluster {} with {} broker(s) ready at {} in {} ms (data in {})", clusterId,
-                    brokers, cluster.bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+            log.info("Embedded Kafka cluster {} with {} broker(s){} ready at {} in {} ms (data in {})", clusterId,
+                    brokers, brokersInChildProcesses ? " in child processes" : "", cluster.bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     root);
             return cluster;
         }

@@ -119,6 +119,15 @@ public final class LocalMesh implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs each broker in a JVM of its own, so that brokers can be killed; see
+         * {@link EmbeddedKafkaCluster.Builder#brokersInChildProcesses(boolean)}.
+         */
+        public Builder brokersInChildProcesses(boolean inChildProcesses) {
+            kafka.brokersInChildProcesses(inChildProcesses);
+            return this;
+        }
+
         /** Keeps Kafka's data (and with it every schema) in this directory across restarts. */
         public Builder dataDirectory(Path directory) {
             kafka.dataDirectory(Objects.requireNonNull(directory, "directory").resolve("kafka"));

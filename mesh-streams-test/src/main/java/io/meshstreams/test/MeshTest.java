@@ -28,6 +28,34 @@ import java.lang.annotation.Target;
  * and stopped when the JVM's tests end; use {@link TestMesh#uniqueTopic(String)} so classes don't see each
  * other's data. With more brokers the class gets a mesh of its own, stopped after the class, so that it may
  * stop and start brokers.
+ *
+ * <p>To test a crash rather than a controlled shutdown, {@code brokersInChildProcesses = true} runs each broker in
+ * a JVM of its own (a child of the test JVM; the controller and the registry stay in it), so that the test can kill
+ * one with SIGKILL and start it again on its port and data:
+ *
+ * <pre>{@code
+ * @MeshTest(brokers = 3, brokersInChildProcesses = true)
+ * class FailoverIT {
+ *     @Test
+ *     void survivesACrash(TestMesh mesh) {
+ *         EmbeddedKafkaCluster kafka = mesh.embeddedKafka().orElseThrow();
+ *         kafka.killBroker(2);    // kill -9: no controlled shutdown, no clean-shutdown marker
+ *         kafka.startBroker(2);   // returns when the cluster sees broker 2 again
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Guarantees:
+ * <ol>
+ *   <li>Only {@code brokers = 1} without child processes shares the JVM's mesh; every other class gets its own,
+ *       closed after the class, and {@code @Nested} classes with their own {@code @MeshTest} get theirs.</li>
+ *   <li>The mesh is ready (every broker registered and unfenced, the registry answering) before the first
+ *       {@code @BeforeAll} method runs.</li>
+ *   <li>A broker in a child process never outlives the test JVM, however the JVM ends. Each takes about two seconds
+ *       to start and up to 512 MB of heap: ask for child processes only where a test kills brokers.</li>
+ *   <li>In Testcontainers mode, classes with more than one broker or with child processes are reported as skipped,
+ *       with the reason.</li>
+ * </ol>
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -37,4 +65,10 @@ import java.lang.annotation.Target;
 public @interface MeshTest {
     /** The number of brokers; more than one gives the class its own cluster. */
     int brokers() default 1;
+
+    /**
+     * Runs each broker in a JVM of its own, so that {@code EmbeddedKafkaCluster.killBroker(id)} can kill it; gives the
+     * class its own cluster. False by default: brokers run in the test JVM and can be stopped, not killed.
+     */
+    boolean brokersInChildProcesses() default false;
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The JUnit 5 extension behind {@link MeshTest}: starts (or reuses) a mesh before the class and resolves
@@ -33,7 +34,7 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
         if (!"testcontainers".equals(mode())) {
             return ConditionEvaluationResult.enabled("embedded mesh");
         }
-        return TestcontainersTestMesh.whyNot(brokers(context))
+        return TestcontainersTestMesh.whyNot(brokers(context), brokersInChildProcesses(context))
                 .map(ConditionEvaluationResult::disabled)
                 .orElseGet(() -> ConditionEvaluationResult.enabled("Docker is available"));
     }
@@ -55,10 +56,15 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
     }
 
     private static int brokers(ExtensionContext context) {
-        return context.getTestClass()
-                .flatMap(type -> AnnotationSupport.findAnnotation(type, MeshTest.class))
-                .map(MeshTest::brokers)
-                .orElse(1);
+        return annotation(context).map(MeshTest::brokers).orElse(1);
+    }
+
+    private static boolean brokersInChildProcesses(ExtensionContext context) {
+        return annotation(context).map(MeshTest::brokersInChildProcesses).orElse(false);
+    }
+
+    private static Optional<MeshTest> annotation(ExtensionContext context) {
+        return context.getTestClass().flatMap(type -> AnnotationSupport.findAnnotation(type, MeshTest.class));
     }
 
     private static String mode() {
@@ -67,15 +73,18 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
 
     private static TestMesh mesh(ExtensionContext context) {
         int brokers = brokers(context);
+        boolean inChildProcesses = brokersInChildProcesses(context);
         String mode = mode();
-        if (brokers == 1) {
+        if (brokers == 1 && !inChildProcesses) {
             // One mesh per JVM: stored in the root context, closed when the whole test run ends.
             return context.getRoot().getStore(NAMESPACE)
-                    .getOrComputeIfAbsent(SHARED_KEY + ":" + mode, key -> create(mode, 1), MeshResource.class).mesh;
+                    .getOrComputeIfAbsent(SHARED_KEY + ":" + mode, key -> create(mode, 1, false), MeshResource.class)
+                    .mesh;
         }
         ExtensionContext classContext = classContext(context);
         return classContext.getStore(NAMESPACE)
-                .getOrComputeIfAbsent(CLASS_KEY, key -> create(mode, brokers), MeshResource.class).mesh;
+                .getOrComputeIfAbsent(CLASS_KEY, key -> create(mode, brokers, inChildProcesses), MeshResource.class)
+                .mesh;
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {
@@ -86,10 +95,10 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
         return current;
     }
 
-    private static MeshResource create(String mode, int brokers) {
+    private static MeshResource create(String mode, int brokers, boolean inChildProcesses) {
         return switch (mode) {
-            case "embedded" -> new MeshResource(EmbeddedTestMesh.start(brokers));
-            case "testcontainers" -> new MeshResource(TestcontainersTestMesh.start(brokers));
+            case "embedded" -> new MeshResource(EmbeddedTestMesh.start(brokers, inChildProcesses));
+            case "testcontainers" -> new MeshResource(TestcontainersTestMesh.start(brokers, inChildProcesses));
             default -> throw new IllegalArgumentException("Unknown -D" + TestMesh.MODE_PROPERTY + "=" + mode
                     + "; valid modes are embedded (the default: in-process Kafka and registry) and testcontainers"
                     + " (Docker containers; tests are skipped where Docker is absent)");

@@ -35,7 +35,10 @@ public interface TestMesh {
      */
     String uniqueTopic(String prefix);
 
-    /** The in-process cluster, to stop and start brokers; empty in Testcontainers mode. */
+    /**
+     * The embedded cluster, to stop and start brokers, and to kill them when the class asked for
+     * {@link MeshTest#brokersInChildProcesses() brokers in child processes}; empty in Testcontainers mode.
+     */
     Optional<EmbeddedKafkaCluster> embeddedKafka();
 
     /** The in-process registry server, e.g. to count the requests it served; empty in Testcontainers mode. */

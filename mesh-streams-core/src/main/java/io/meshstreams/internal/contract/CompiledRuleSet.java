@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  */
 public final class CompiledRuleSet {
+    private static final java.util.regex.Pattern ERROR_POSITION =
+            java.util.regex.Pattern.compile("^evaluation error at <input>:(\\d+):");
     private final AvroCelTypes types;
     private final CompiledRule[] rules;
     private final SchemaMatcher rootMatcher;
@@ -111,18 +113,22 @@ public final class CompiledRuleSet {
     }
 
     private static Violation failed(CompiledRule rule, IndexedRecord record, @Nullable Object result) {
+        Object value = result instanceof dev.cel.common.values.NullValue ? null : result;
         String found = result instanceof Boolean ? "false"
-                : ValueText.show(result instanceof dev.cel.common.values.NullValue ? null : result)
-                        + ", which is not a bool";
+                : (value != null && holdsClassifiedValue(rule, record) ? "a " + value.getClass().getSimpleName()
+                        : ValueText.show(value)) + ", which is not a bool";
         return Violation.ofRule(rule.rule.name(), rule.fieldList,
                 head(rule) + " failed: expected " + RuleSetCompiler.shown(rule.rule.expression())
                         + " to be true, found " + found + values(rule, record));
     }
 
     private static Violation errored(CompiledRule rule, IndexedRecord record, Exception error) {
+        // An error's text may quote what the rule computed from a classified value (a string that is not a number,
+        // a missing map key): it is shown only when the rule met no classified value in this record.
+        String text = holdsClassifiedValue(rule, record) ? withheldErrorText(error) : errorText(error);
         return Violation.ofRule(rule.rule.name(), rule.fieldList,
                 head(rule) + " failed closed: expected " + RuleSetCompiler.shown(rule.rule.expression())
-                        + " to be true, found an evaluation error (" + errorText(error) + ")" + values(rule, record));
+                        + " to be true, found an evaluation error (" + text + ")" + values(rule, record));
     }
 
     private static String head(CompiledRule rule) {
@@ -132,7 +138,28 @@ public final class CompiledRuleSet {
     }
 
     private static String values(CompiledRule rule, IndexedRecord record) {
-        return rule.fields.isEmpty() ? "" : " with " + ValueText.fieldValues(record, rule.fields);
+        return rule.fields.isEmpty() ? "" : " with " + ValueText.fieldValues(record, rule.fields, rule.withheld);
+    }
+
+    /** True if a field the rule reads is classified and not null in this record. */
+    private static boolean holdsClassifiedValue(CompiledRule rule, IndexedRecord record) {
+        if (!rule.readsClassified) {
+            return false;
+        }
+        for (int i = 0; i < rule.withheld.length; i++) {
+            if (rule.withheld[i] != null && !ValueText.isNull(record, rule.fields.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where dev.cel's error is, without its text: {@code at position 4; its text is withheld ...}. */
+    static String withheldErrorText(Exception error) {
+        String message = error.getMessage();
+        java.util.regex.Matcher at = message == null ? null : ERROR_POSITION.matcher(message);
+        return (at != null && at.find() ? "at position " + at.group(1) + "; " : "")
+                + "its text is withheld, since the rule reads classified fields";
     }
 
     /** dev.cel's error in words, without its {@code <input>} prefix. */

@@ -66,8 +66,21 @@ public final class RuleSetCompiler {
         }
     }
 
-    /** Compiles the rules; the result has the rule set if and only if there is no problem. */
+    /**
+     * Compiles the rules, with the classifications of the schema's own field properties; the result has the rule set
+     * if and only if there is no problem.
+     */
     public static Result compile(Schema valueSchema, List<Rule> rules) {
+        return compile(valueSchema, rules, Map.of());
+    }
+
+    /**
+     * Compiles the rules; the result has the rule set if and only if there is no problem. Violations show no value of
+     * a field classified by the schema's field properties or by {@code classifications} (path to level).
+     */
+    public static Result compile(Schema valueSchema, List<Rule> rules, Map<String, String> classifications) {
+        FieldClassifications classified = valueSchema.getType() == Schema.Type.RECORD
+                ? FieldClassifications.of(valueSchema, classifications) : FieldClassifications.none();
         AvroCelTypes types = AvroCelTypes.of(valueSchema);
         CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
@@ -85,7 +98,7 @@ public final class RuleSetCompiler {
         List<CompiledRule> compiled = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
-            CompiledRule compiledRule = compileRule(rule, i, compiler, runtime, types, problems);
+            CompiledRule compiledRule = compileRule(rule, i, compiler, runtime, types, classified, problems);
             if (compiledRule != null) {
                 compiled.add(compiledRule);
             }
@@ -97,7 +110,7 @@ public final class RuleSetCompiler {
     }
 
     private static @Nullable CompiledRule compileRule(Rule rule, int index, CelCompiler compiler, CelRuntime runtime,
-            AvroCelTypes types, List<RuleProblem> problems) {
+            AvroCelTypes types, FieldClassifications classified, List<RuleProblem> problems) {
         String name = rule.name();
         String expression = rule.expression();
         if (name.isBlank()) {
@@ -170,7 +183,7 @@ public final class RuleSetCompiler {
         List<String> fields = new ArrayList<>(new LinkedHashSet<>(FieldReferences.of(ast.getExpr()).stream()
                 .map(FieldReferences.Reference::dotted).collect(Collectors.toList())));
         FastNode fast = FastPathCompiler.compile(ast, types.rootSchema());
-        return new CompiledRule(rule, program, fast, fields);
+        return new CompiledRule(rule, program, fast, fields, classified);
     }
 
     private static CelAbstractSyntaxTree ast(CelValidationResult result) {

@@ -16,8 +16,12 @@ final class ValueText {
     private ValueText() {
     }
 
-    /** {@code amount=-5, currency="EUR"}: the values of the given field paths in the record. */
-    static String fieldValues(IndexedRecord record, java.util.List<String> paths) {
+    /**
+     * {@code amount=-5, currency="EUR", email=<PII>}: the values of the given field paths in the record, each withheld
+     * whose {@code withheld} entry names a classification (shown as {@code <PII>}; a null is shown as null: it is no
+     * value).
+     */
+    static String fieldValues(IndexedRecord record, java.util.List<String> paths, @Nullable String[] withheld) {
         StringBuilder text = new StringBuilder();
         int shown = 0;
         for (String path : paths) {
@@ -28,10 +32,28 @@ final class ValueText {
             if (shown > 0) {
                 text.append(", ");
             }
-            text.append(path).append('=').append(valueAt(record, path));
+            String classification = withheld[shown];
+            text.append(path).append('=').append(classification == null || isNull(record, path)
+                    ? valueAt(record, path) : FieldClassifications.placeholder(classification));
             shown++;
         }
         return text.toString();
+    }
+
+    /** True if the value at the path is null, or a record on the way to it is. */
+    static boolean isNull(IndexedRecord record, String path) {
+        Object value = record;
+        for (String name : path.split("\\.")) {
+            if (!(value instanceof IndexedRecord current)) {
+                return value == null;
+            }
+            Schema.Field field = current.getSchema().getField(name);
+            if (field == null) {
+                return false;
+            }
+            value = current.get(field.pos());
+        }
+        return value == null;
     }
 
     private static String valueAt(IndexedRecord record, String path) {

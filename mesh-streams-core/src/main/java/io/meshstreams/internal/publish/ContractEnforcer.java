@@ -1,8 +1,11 @@
 package io.meshstreams.internal.publish;
 
+import io.meshstreams.MeshException;
 import io.meshstreams.contract.ContractRules;
 import io.meshstreams.contract.Violation;
 import io.meshstreams.internal.avro.SchemaConformance;
+import io.meshstreams.internal.contract.FieldClassifications;
+import io.meshstreams.internal.contract.WithheldFailure;
 import io.meshstreams.internal.serde.GrowableOutput;
 import io.meshstreams.product.KeyDefinition;
 import io.meshstreams.product.OutputPort;
@@ -34,6 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A port's contract applied to one record: the key (present, and equal to the key field), the schema (by
  * serializing with the port's schema; on failure, field by field) and the rules. Produces the bytes to send and
  * every violation. Thread-safe; the publisher's hot path, and what the contract benchmark measures.
+ *
+ * <p>Nothing it reports carries a classified value ({@link FieldClassifications}): violations show {@code <PII>} in
+ * their place, a key mismatch of a classified key field shows neither key, the serializer's own exception (whose text
+ * may quote the value) is dropped for our field-by-field check, and a key that fails to serialize is told by an
+ * exception without the serializer's message when the key field is classified.
  */
 public final class ContractEnforcer {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -62,6 +70,9 @@ public final class ContractEnforcer {
     private final int schemaId;
     private final ContractRules rules;
     private final KeyField keyField;
+    private final FieldClassifications classifications;
+    /** The classification shown in place of the key, or null if the key may be shown. */
+    private final @Nullable String keyWithheld;
     private final KeyDefinition.Format keyFormat;
     private final @Nullable Serializer<Object> avroKeySerializer;
     private final Map<Schema, Boolean> acceptedSchemas = new ConcurrentHashMap<>();
@@ -74,8 +85,10 @@ public final class ContractEnforcer {
         this.schema = port.valueSchema();
         this.schemaFingerprint = SchemaNormalization.parsingFingerprint64(schema);
         this.schemaId = schemaId;
-        this.rules = ContractRules.compile(schema, port.rules());
+        this.rules = ContractRules.compile(schema, port.rules(), port.classifications());
         this.keyField = new KeyField(schema, port.key().field());
+        this.classifications = FieldClassifications.of(schema, port.classifications());
+        this.keyWithheld = classifications.withheld(keyField.path());
         this.keyFormat = port.key().format();
         this.avroKeySerializer = avroKeySerializer;
         this.genericWriter = new GenericDatumWriter<>(schema, GenericData.get());
@@ -95,9 +108,7 @@ public final class ContractEnforcer {
             violations = add(violations, Violation.ofKey("the record has no key: the key field '" + keyField.path()
                     + "' is null or missing. Fix: set " + keyField.path() + " on the record."));
         } else if (givenKey != null && keyValue != null && !givenKey.toString().equals(keyValue.toString())) {
-            violations = add(violations, Violation.ofKey("the given key '" + givenKey + "' differs from the key field '"
-                    + keyField.path() + "' = '" + keyValue + "'. Fix: pass no key to take it from the field, or"
-                    + " make them equal."));
+            violations = add(violations, keyMismatch(givenKey, keyValue));
         }
 
         // 2. the schema, by serializing
@@ -114,7 +125,8 @@ public final class ContractEnforcer {
             try {
                 valueBytes = serialize(value);
             } catch (RuntimeException e) {
-                for (Violation v : SchemaConformance.violations(schema, value)) {
+                // e's text may quote the value (Avro's "Not in union [...]: <value>"): our own check says where
+                for (Violation v : conformance(value)) {
                     violations = add(violations, v);
                 }
             }
@@ -131,6 +143,27 @@ public final class ContractEnforcer {
         Object keyToWrite = keyValue != null ? keyValue : key;
         return new Checked(keyToWrite == null ? null : keyBytes(keyToWrite), valueBytes,
                 violations == null ? null : List.copyOf(violations));
+    }
+
+    private Violation keyMismatch(Object givenKey, Object keyValue) {
+        if (keyWithheld != null) {
+            String shown = FieldClassifications.placeholder(keyWithheld);
+            return Violation.ofKey("the given key " + shown + " differs from the key field '" + keyField.path()
+                    + "' = " + shown + " (the key field is classified " + keyWithheld + ", so neither is shown). Fix:"
+                    + " pass no key to take it from the field, or make them equal.");
+        }
+        return Violation.ofKey("the given key '" + givenKey + "' differs from the key field '" + keyField.path()
+                + "' = '" + keyValue + "'. Fix: pass no key to take it from the field, or make them equal.");
+    }
+
+    private List<Violation> conformance(Object value) {
+        try {
+            return SchemaConformance.violations(schema, value, classifications);
+        } catch (RuntimeException e) { // a record whose fields cannot even be inspected: say so, without its text
+            return List.of(Violation.ofSchema("", "the record does not serialize with " + schema.getFullName()
+                    + ", and checking it field by field failed too (" + e.getClass().getName() + "). Fix: build the"
+                    + " record with publisher.schema() (or the class generated from the port's .avsc)."));
+        }
     }
 
     /** The record as text, for quarantining a record that does not serialize. */
@@ -178,7 +211,19 @@ public final class ContractEnforcer {
     private byte[] keyBytes(Object key) {
         if (keyFormat == KeyDefinition.Format.AVRO && avroKeySerializer != null) {
             Object normalized = key instanceof CharSequence text ? text.toString() : key;
-            return avroKeySerializer.serialize(topic, normalized);
+            try {
+                return avroKeySerializer.serialize(topic, normalized);
+            } catch (RuntimeException e) {
+                if (keyWithheld == null) {
+                    throw e;
+                }
+                throw new MeshException("Could not serialize the key of a record for " + topic + ": "
+                        + e.getClass().getName() + ". The key field '" + keyField.path() + "' is classified "
+                        + keyWithheld + ", so the serializer's message (which may quote the key) is withheld; the"
+                        + " cause has its type and stack trace. Fix: check that the key subject " + topic + "-key"
+                        + " is registered and the schema registry reachable.", WithheldFailure.of(e, "the key field '"
+                        + keyField.path() + "' is classified " + keyWithheld));
+            }
         }
         return key.toString().getBytes(StandardCharsets.UTF_8);
     }

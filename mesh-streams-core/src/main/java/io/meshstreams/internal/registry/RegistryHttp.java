@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -57,6 +58,11 @@ final class RegistryHttp {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttp.class);
     private static final int MAX_QUOTED_BODY = 300;
 
+    /** What the read path knows of an outage: failed reads in a row, since when, when to try again, the last failure. */
+    private record Outage(int failures, long sinceNanos, long retryAtNanos, String lastFailure, int lastStatus,
+                          int lastCode) {
+    }
+
     /** A base URL without user info, and the basic credentials its user info carried, if any. */
     record Endpoint(String baseUrl, @Nullable String authorization) {
     }
@@ -68,6 +74,7 @@ final class RegistryHttp {
     private final int retryWaitMs;
     private final int retryMaxWaitMs;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicReference<@Nullable Outage> readOutage = new AtomicReference<>();
     private volatile int preferred;
 
     RegistryHttp(SchemaRegistryClientConfig config) {
@@ -107,7 +114,85 @@ final class RegistryHttp {
         return send(method, path, body, RegistryJson.MAPPER.getTypeFactory().constructType(type));
     }
 
+    /**
+     * A read on the path that decodes records ({@code GET /schemas/ids/{id}} on a cache miss), behind a circuit
+     * breaker, so that a registry outage costs the retry budget once, not once per record:
+     * <ol>
+     *   <li>Closed (no recent failure): sent with the configured retries.</li>
+     *   <li>After a read ended in {@link RegistryUnavailableException}, the breaker is open for a jittered wait that
+     *       starts at {@code retries.wait.ms} and doubles with each further failure up to {@code retries.max.wait.ms};
+     *       reads in that window fail at once with a {@link RegistryUnavailableException} and send nothing.</li>
+     *   <li>After the window, one read is tried with no retries (a probe); any answer from the registry (a schema, a
+     *       404, another refusal) closes the breaker, no answer opens it again for longer.</li>
+     * </ol>
+     * Other requests (registrations, look-ups, deletes) never go through the breaker.
+     */
+    <T> T read(String path, Class<T> type) {
+        Outage outage = readOutage.get();
+        long now = System.nanoTime();
+        if (outage != null && now - outage.retryAtNanos() < 0) {
+            long inMs = Math.max(1, (outage.retryAtNanos() - now) / 1_000_000);
+            long forMs = (now - outage.sinceNanos()) / 1_000_000;
+            throw new RegistryUnavailableException("The schema registry " + baseUrls() + " is known to be unavailable: "
+                    + outage.failures() + " read" + (outage.failures() == 1 ? "" : "s") + " in a row got no answer, "
+                    + "the first " + forMs + " ms ago (last failure: " + outage.lastFailure() + "), so GET " + path
+                    + " was not sent; the next read is tried in " + inMs + " ms. Fix: check that the registry is "
+                    + "running and reachable at " + SCHEMA_REGISTRY_URL_CONFIG + ".",
+                    outage.lastStatus(), outage.lastCode(), null);
+        }
+        try {
+            T value = send("GET", path, null, RegistryJson.MAPPER.getTypeFactory().constructType(type),
+                    outage == null ? maxRetries : 0);
+            readOutage.compareAndSet(outage, null);
+            return value;
+        } catch (RegistryUnavailableException e) {
+            int failures = outage == null ? 1 : outage.failures() + 1;
+            long waitMs = breakerWaitMs(failures, retryWaitMs, retryMaxWaitMs, ThreadLocalRandom.current().nextDouble());
+            readOutage.set(new Outage(failures, outage == null ? now : outage.sinceNanos(),
+                    System.nanoTime() + waitMs * 1_000_000, lastFailure(e), e.httpStatus(), e.errorCode()));
+            if (outage == null) {
+                LOG.info("The schema registry {} did not answer GET {}; reads that need it fail at once for the next "
+                        + "{} ms", baseUrls(), path, waitMs);
+            }
+            throw e;
+        } catch (SchemaRegistryException e) {
+            readOutage.compareAndSet(outage, null); // it answered
+            throw e;
+        }
+    }
+
+    /** True while the read breaker is open (a recent read found the registry unavailable). */
+    boolean readsKnownUnavailable() {
+        Outage outage = readOutage.get();
+        return outage != null && System.nanoTime() - outage.retryAtNanos() < 0;
+    }
+
+    /**
+     * How long the read breaker stays open after {@code failures} failed reads in a row: the ceiling doubles from
+     * {@code waitMs} up to {@code maxWaitMs}, and the wait is drawn from its upper half ({@code random} in [0, 1)), so
+     * that it grows with the outage and many clients do not retry in step.
+     */
+    static long breakerWaitMs(int failures, int waitMs, int maxWaitMs, double random) {
+        long ceiling = Math.min((long) waitMs << Math.min(Math.max(failures - 1, 0), 30), maxWaitMs);
+        return ceiling <= 0 ? 0 : ceiling - ceiling / 2 + (long) (random * (ceiling / 2));
+    }
+
+    private static String lastFailure(RegistryUnavailableException e) {
+        String message = String.valueOf(e.getMessage());
+        int at = message.indexOf("last failure: ");
+        if (at < 0) {
+            return message;
+        }
+        String rest = message.substring(at + "last failure: ".length());
+        int fix = rest.indexOf(". Fix:");
+        return fix < 0 ? rest : rest.substring(0, fix);
+    }
+
     private <T> T send(String method, String path, @Nullable Object body, JavaType type) {
+        return send(method, path, body, type, maxRetries);
+    }
+
+    private <T> T send(String method, String path, @Nullable Object body, JavaType type, int retries) {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(json(body));
@@ -116,7 +201,7 @@ final class RegistryHttp {
         int lastStatus = SchemaRegistryException.NO_RESPONSE;
         int lastCode = SchemaRegistryException.NO_RESPONSE;
         Throwable lastCause = null;
-        for (int attempt = 0; attempt <= maxRetries; attempt++) {
+        for (int attempt = 0; attempt <= retries; attempt++) {
             if (attempt > 0) {
                 backOff(attempt - 1);
             }
@@ -150,7 +235,7 @@ final class RegistryHttp {
                     lastCode = SchemaRegistryException.NO_RESPONSE;
                     lastCause = e;
                     LOG.debug("{} {} to {} failed (attempt {} of {})", method, path, endpoint.baseUrl(), attempt + 1,
-                            maxRetries + 1, e);
+                            retries + 1, e);
                     continue;
                 }
                 int status = response.statusCode();
@@ -162,7 +247,7 @@ final class RegistryHttp {
                             + (error.message() == null ? quote(response.body()) : error.message());
                     lastCause = null;
                     LOG.debug("{} {} to {} answered {} (attempt {} of {})", method, path, endpoint.baseUrl(), status,
-                            attempt + 1, maxRetries + 1);
+                            attempt + 1, retries + 1);
                     continue;
                 }
                 preferred = index;
@@ -172,10 +257,10 @@ final class RegistryHttp {
                 return parse(endpoint, method, path, status, response.body(), type);
             }
         }
-        int attempts = (maxRetries + 1) * count;
+        int attempts = (retries + 1) * count;
         throw new RegistryUnavailableException("The schema registry did not answer " + method + " " + path + " after "
-                + attempts + " attempt" + (attempts == 1 ? "" : "s") + " (" + (maxRetries + 1) + " round"
-                + (maxRetries == 0 ? "" : "s") + " over " + baseUrls() + "); last failure: " + lastFailure
+                + attempts + " attempt" + (attempts == 1 ? "" : "s") + " (" + (retries + 1) + " round"
+                + (retries == 0 ? "" : "s") + " over " + baseUrls() + "); last failure: " + lastFailure
                 + ". Fix: check that the registry is running and reachable at " + SCHEMA_REGISTRY_URL_CONFIG
                 + ", or allow more time with " + MAX_RETRIES_CONFIG + " and " + RETRIES_MAX_WAIT_MS_CONFIG + ".",
                 lastStatus, lastCode, lastCause);

@@ -104,7 +104,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         SchemaResponse response;
         try {
-            response = send("GET", "/schemas/ids/" + id, null, SchemaResponse.class);
+            ensureOpen();
+            response = http.read("/schemas/ids/" + id, SchemaResponse.class);
         } catch (RegistryNotFoundException e) {
             if (missingIdTtlNanos > 0) {
                 missingIds.put(id, new MissingId(e.getMessage(), e.httpStatus(), e.errorCode(),
@@ -224,6 +225,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 + (permanent ? "?permanent=true" : ""), null, Integer.class);
         forget(subject);
         return deleted;
+    }
+
+    /** The registry's base URLs, without credentials, in order. */
+    public List<String> baseUrls() {
+        return http.baseUrls();
     }
 
     @Override

@@ -4,9 +4,12 @@ import io.meshstreams.registry.RegisteredSchema;
 import io.meshstreams.registry.RegistryNotFoundException;
 import io.meshstreams.registry.RegistryUnavailableException;
 import io.meshstreams.registry.SchemaDefinition;
+import io.meshstreams.internal.registry.RestSchemaRegistryClient;
 import io.meshstreams.registry.SchemaRegistryClient;
+import io.meshstreams.registry.SchemaRegistryClientConfig;
 import io.meshstreams.registry.SchemaRegistryException;
 import io.meshstreams.serde.AvroSerdeConfig;
+import io.meshstreams.serde.SchemaUnavailableException;
 import io.meshstreams.serde.SubjectNameStrategy;
 import java.io.EOFException;
 import java.util.ArrayList;
@@ -34,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * registry (through the client's own caches). The decoder is per thread and reused.
  *
  * <p>Every way the bytes can be wrong ends in a {@link SerializationException} that names the kind of
- * fault, the topic, the schema id where known and the fix.
+ * fault, the topic, the schema id where known and the fix. A registry that cannot be asked (no answer, 5xx, a
+ * refusal other than 404) is not the bytes' fault: that ends in a {@link SchemaUnavailableException}, so that no
+ * caller skips a record that a later read decodes. Nothing is cached from a failed fetch.
  *
  * <p>Thread-safe.
  */
@@ -199,11 +204,8 @@ public final class AvroRecordReader {
                     + "producer use the same schema registry (schema.registry.url); if the id is absurd the bytes are "
                     + "corrupt or not in Confluent's wire format; if the schema was deleted permanently, these records "
                     + "can no longer be read.", e);
-        } catch (RegistryUnavailableException e) {
-            throw fail(topic, "the schema registry could not be reached to fetch writer schema id " + id + ": "
-                    + e.getMessage(), e);
         } catch (SchemaRegistryException e) {
-            throw fail(topic, "fetching writer schema id " + id + " from the schema registry failed: " + e.getMessage(), e);
+            throw unavailable(topic, id, "writer schema id " + id, e);
         }
         if (!definition.isAvro()) {
             throw fail(topic, "its header names schema id " + id + ", a " + definition.schemaType() + " schema, but this "
@@ -213,7 +215,13 @@ public final class AvroRecordReader {
         Schema writer;
         try {
             writer = RegistrySchemas.parse(client, definition);
-        } catch (SchemaParseException | SchemaRegistryException e) {
+        } catch (SchemaRegistryException e) {
+            if (!(e instanceof RegistryNotFoundException)) {
+                throw unavailable(topic, id, "the schemas that writer schema id " + id + " references", e);
+            }
+            throw fail(topic, "the registry's schema id " + id + " references a schema the registry does not know: "
+                    + e.getMessage() + ". Fix: check the schema registered under that id.", e);
+        } catch (SchemaParseException e) {
             throw fail(topic, "the registry's schema id " + id + " is not a valid Avro schema: " + e.getMessage()
                     + ". Fix: check the schema registered under that id.", e);
         }
@@ -233,7 +241,14 @@ public final class AvroRecordReader {
             try {
                 RegisteredSchema latest = client.latestVersion(subject);
                 return latest.id() == id ? writer : RegistrySchemas.parse(client, latest.definition());
-            } catch (SchemaRegistryException | SchemaParseException e) {
+            } catch (SchemaRegistryException e) {
+                if (!(e instanceof RegistryNotFoundException)) {
+                    throw unavailable(topic, id, "the latest schema of subject '" + subject + "' ("
+                            + AvroSerdeConfig.USE_LATEST_VERSION_CONFIG + "=true)", e);
+                }
+                throw fail(topic, AvroSerdeConfig.USE_LATEST_VERSION_CONFIG + "=true, but the latest schema of subject '"
+                        + subject + "' could not be read to resolve writer schema id " + id + ": " + e.getMessage(), e);
+            } catch (SchemaParseException e) {
                 throw fail(topic, AvroSerdeConfig.USE_LATEST_VERSION_CONFIG + "=true, but the latest schema of subject '"
                         + subject + "' could not be read to resolve writer schema id " + id + ": " + e.getMessage(), e);
             }
@@ -312,6 +327,25 @@ public final class AvroRecordReader {
     private static String name(Schema schema) {
         return "'" + (schema.getType() == Schema.Type.RECORD || schema.getType() == Schema.Type.ENUM
                 || schema.getType() == Schema.Type.FIXED ? schema.getFullName() : schema.getType().getName()) + "'";
+    }
+
+    /**
+     * The registry could not be asked, or refused to answer (anything but a 404): the bytes are not at fault, so this
+     * is never a {@link SerializationException}, which callers may skip or dead-letter.
+     */
+    private SchemaUnavailableException unavailable(@Nullable String topic, int id, String what, SchemaRegistryException e) {
+        List<String> urls = client instanceof RestSchemaRegistryClient rest ? rest.baseUrls() : List.of();
+        String registry = "the schema registry" + (urls.isEmpty() ? "" : " " + urls);
+        String head = "Cannot deserialize the " + (isKey ? "key" : "value") + " of a record from topic '" + topic
+                + "' yet: ";
+        String message = e instanceof RegistryUnavailableException
+                ? head + registry + " could not be asked for " + what + " (" + e.getMessage() + "). The record may be "
+                + "fine: read it again once the registry answers, and do not skip it (mesh-streams subscribers and "
+                + "governed topologies wait and retry by themselves). Fix: check that the registry is running and "
+                + "reachable at " + SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG + "."
+                : head + registry + " refused to give " + what + " (" + e.getMessage() + "). The record may be fine: "
+                + "read it again once the registry answers it, and do not skip it.";
+        return new SchemaUnavailableException(message, topic, id, isKey, urls, e);
     }
 
     private SerializationException fail(@Nullable String topic, String what, @Nullable Throwable cause) {

@@ -1,5 +1,8 @@
 package io.meshstreams.internal.streams;
 
+import io.meshstreams.registry.RegistryUnavailableException;
+import io.meshstreams.serde.SchemaUnavailableException;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -35,6 +38,12 @@ import java.util.stream.Collectors;
  *
  * <p>Deserialization and processing failures resume; production failures fail the task, as Kafka Streams' default,
  * except retriable ones, which are retried.
+ *
+ * <p><b>A schema registry that could not be asked is never a dead letter.</b> When a failure's cause chain holds a
+ * {@link SchemaUnavailableException} (a record's schema could not be fetched) or a
+ * {@link RegistryUnavailableException} (e.g. a serializer could not register), the record's bytes are not at fault:
+ * every handler answers FAIL with no dead-letter record, so the stream thread stops before that record and its
+ * transaction is aborted; {@link RegistryOutageRecovery} replaces the thread once the registry answers.
  */
 public final class GovernedDeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler,
         ProductionExceptionHandler {
@@ -68,6 +77,13 @@ public final class GovernedDeadLetters implements DeserializationExceptionHandle
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                                 ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (registryOutage(exception)) {
+            log.warn("Could not decode the record at {}-{}@{} (task {}) yet: the schema registry could not be asked for "
+                    + "its schema. Not skipped, not dead-lettered: the stream thread stops before it and goes on from "
+                    + "it once the registry answers", record.topic(), record.partition(), record.offset(),
+                    context.taskId());
+            return DeserializationExceptionHandler.Response.fail();
+        }
         log.warn("Could not decode the record at {}-{}@{} (task {}); sent to {} and skipped", record.topic(),
                 record.partition(), record.offset(), context.taskId(), deadLetterTopic, exception);
         return DeserializationExceptionHandler.Response.resume(deadLetters(context, exception));
@@ -76,6 +92,13 @@ public final class GovernedDeadLetters implements DeserializationExceptionHandle
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                            Exception exception) {
+        if (registryOutage(exception)) {
+            log.warn("Processor {} could not go on with the record from {}-{}@{} (task {}): the schema registry could "
+                    + "not be asked. Not skipped, not dead-lettered: the stream thread stops before it and goes on from "
+                    + "it once the registry answers", context.processorNodeId(), context.topic(), context.partition(),
+                    context.offset(), context.taskId());
+            return ProcessingExceptionHandler.Response.fail();
+        }
         log.warn("Processor {} failed on the record from {}-{}@{} (task {}); sent to {} and skipped",
                 context.processorNodeId(), context.topic(), context.partition(), context.offset(), context.taskId(),
                 deadLetterTopic, exception);
@@ -88,6 +111,9 @@ public final class GovernedDeadLetters implements DeserializationExceptionHandle
         if (exception instanceof RetriableException) {
             return ProductionExceptionHandler.Response.retry();
         }
+        if (registryOutage(exception)) {
+            return ProductionExceptionHandler.Response.fail();
+        }
         return ProductionExceptionHandler.Response.fail(deadLetters(context, exception));
     }
 
@@ -96,7 +122,21 @@ public final class GovernedDeadLetters implements DeserializationExceptionHandle
     public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
                                                                         ProducerRecord record, Exception exception,
                                                                         SerializationExceptionOrigin origin) {
+        if (registryOutage(exception)) {
+            return ProductionExceptionHandler.Response.fail();
+        }
         return ProductionExceptionHandler.Response.fail(deadLetters(context, exception));
+    }
+
+    /** True if the failure comes from a schema registry that could not be asked, not from the record. */
+    static boolean registryOutage(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+            if (t instanceof SchemaUnavailableException || t instanceof RegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<ProducerRecord<byte[], byte[]>> deadLetters(ErrorHandlerContext context, Exception exception) {

@@ -24,4 +24,20 @@ class RegistryBackoffTest {
     void theWaitIsDrawnBelowADoublingCappedCeiling(int retry, int waitMs, int maxWaitMs, double random, long expected) {
         assertThat(RegistryHttp.backOffMs(retry, waitMs, maxWaitMs, random)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "failure {0}, wait {1}, max {2}, random {3}: open {4} ms")
+    @CsvSource({
+            // failures, waitMs, maxWaitMs, random, expected
+            "1, 1000, 20000, 0.0,    500",
+            "1, 1000, 20000, 0.9999, 999",
+            "2, 1000, 20000, 0.0,    1000",
+            "3, 1000, 20000, 0.5,    3000",
+            "6, 1000, 20000, 0.0,    10000",
+            "40, 1000, 20000, 0.9999, 19999",
+            "1, 0, 20000, 0.5, 0",
+            "1, 1, 1, 0.0, 1"})
+    void theReadBreakerStaysOpenForTheUpperHalfOfADoublingCappedCeiling(int failures, int waitMs, int maxWaitMs,
+                                                                        double random, long expected) {
+        assertThat(RegistryHttp.breakerWaitMs(failures, waitMs, maxWaitMs, random)).isEqualTo(expected);
+    }
 }

@@ -1,16 +1,26 @@
 package io.meshstreams.internal.streams;
 
+import io.meshstreams.registry.RegistryUnavailableException;
+import io.meshstreams.registry.SchemaRegistryException;
+import io.meshstreams.serde.SchemaUnavailableException;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +87,48 @@ class GovernedDeadLettersTest {
         assertThat(fatal.result().name()).isEqualTo("FAIL");
         assertThat(fatal.deadLetterQueueRecords()).singleElement().satisfies(record -> assertThat(record.value()).isNull());
         assertThat(retriable.result().name()).isEqualTo("RETRY");
+    }
+
+    /** A record whose schema the registry could not be asked for, as the deserializer reports it. */
+    private static SchemaUnavailableException outage() {
+        return new SchemaUnavailableException("Cannot deserialize the value of a record from topic 't' yet: ...", "t", 7,
+                false, List.of("http://127.0.0.1:1"), new RegistryUnavailableException("The schema registry did not "
+                + "answer GET /schemas/ids/7", SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE,
+                null));
+    }
+
+    @Test
+    void aRecordWhoseSchemaTheRegistryCouldNotBeAskedForFailsTheThreadAndIsNeverADeadLetter() {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("customers.profiles.profiles.v1", 2, 41, CLEAR_KEY,
+                CLEAR_VALUE);
+
+        DeserializationExceptionHandler.Response read = handlers().handleError(context("customers.profiles.profiles.v1"),
+                record, outage());
+        ProcessingExceptionHandler.Response processed = handlers().handleError(context("orders.orders.placed.v1"),
+                new Record<>("k", "v", 0L), new StreamsException("wrapped", outage()));
+        ProductionExceptionHandler.Response written = handlers().handleSerializationError(context("out"),
+                new ProducerRecord<>("out", new byte[0]), new SerializationException("could not register",
+                        new RegistryUnavailableException("down", 503, 50301, null)),
+                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+
+        assertThat(read.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+        assertThat(read.deadLetterQueueRecords()).isEmpty();
+        assertThat(processed.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(processed.deadLetterQueueRecords()).isEmpty();
+        assertThat(written.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        assertThat(written.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void bytesThatCanNeverDecodeStillGoToTheDeadLetters() {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders.orders.placed.v1", 2, 41, CLEAR_KEY,
+                CLEAR_VALUE);
+
+        DeserializationExceptionHandler.Response read = handlers().handleError(context("orders.orders.placed.v1"),
+                record, new SerializationException("it starts with byte 0x7b where Confluent's wire format has 0x00"));
+
+        assertThat(read.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        assertThat(read.deadLetterQueueRecords()).hasSize(1);
     }
 
     private static @Nullable String header(ProducerRecord<byte[], byte[]> record, String key) {

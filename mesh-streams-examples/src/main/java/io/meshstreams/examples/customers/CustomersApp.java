@@ -3,9 +3,11 @@ package io.meshstreams.examples.customers;
 import io.meshstreams.MeshClient;
 import io.meshstreams.examples.MeshSettings;
 import io.meshstreams.examples.MeshSettings.Option;
+import io.meshstreams.contract.Violation;
 import io.meshstreams.examples.ProductDescriptors;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.PortAddress;
+import io.meshstreams.publish.ContractViolationException;
 import io.meshstreams.publish.PortPublisher;
 import io.meshstreams.publish.PortRecord;
 import io.meshstreams.publish.PublishCallback;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The customers domain: publishes every customer's profile on {@code customers.customer-profiles.profiles.v1}, a
@@ -118,12 +121,32 @@ public final class CustomersApp implements AutoCloseable {
         generated.incrementAndGet();
         // The port REJECTs records that break its contract: the callback gets a ContractViolationException,
         // on this thread, before anything is sent.
-        PublishCallback callback = (result, exception) -> {
-            if (exception != null) {
-                log.warn("customers: profile {} was not published: {}", profile.get("customerId"), exception.getMessage());
+        publisher.publish(PortRecord.of(profile), loggingFailures(profile.get("customerId")));
+    }
+
+    /**
+     * The callback of one profile: logs a failure by the customer id (the key, not classified) and, for a rejection,
+     * the broken rules. Only the id goes into the callback: never log a profile itself, whose name and email are PII.
+     */
+    static PublishCallback loggingFailures(Object customerId) {
+        return (result, exception) -> {
+            if (exception instanceof ContractViolationException rejected) {
+                log.warn("customers: profile {} was rejected by its contract: {}", customerId,
+                        describe(rejected.violations()));
+            } else if (exception != null) {
+                log.warn("customers: profile {} was not published: {}", customerId, exception.toString());
             }
         };
-        publisher.publish(PortRecord.of(profile), callback);
+    }
+
+    /**
+     * The violations as {@code email-shape [email]: ... with email=<PII>}: a violation names the rule and the field and
+     * shows the classification in place of a classified value, so it is safe to log.
+     */
+    static String describe(List<Violation> violations) {
+        return violations.stream()
+                .map(v -> (v.rule() != null ? v.rule() : v.type()) + " [" + v.field() + "]: " + v.message())
+                .collect(Collectors.joining("; "));
     }
 
     private void publishChanges() {

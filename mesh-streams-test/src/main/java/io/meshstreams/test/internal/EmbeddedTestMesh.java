@@ -15,8 +15,9 @@ public final class EmbeddedTestMesh extends ManagedTestMesh {
         this.mesh = mesh;
     }
 
-    public static EmbeddedTestMesh start(int brokers) {
-        return new EmbeddedTestMesh(LocalMesh.builder().brokers(brokers).start());
+    public static EmbeddedTestMesh start(int brokers, boolean brokersInChildProcesses) {
+        return new EmbeddedTestMesh(LocalMesh.builder().brokers(brokers)
+                .brokersInChildProcesses(brokersInChildProcesses).start());
     }
 
     @Override

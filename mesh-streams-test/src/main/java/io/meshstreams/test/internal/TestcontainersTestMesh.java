@@ -27,7 +27,7 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
     }
 
     /** Why tests asking for this many brokers cannot run in this mode here, or empty if they can. */
-    public static Optional<String> whyNot(int brokers) {
+    public static Optional<String> whyNot(int brokers, boolean brokersInChildProcesses) {
         requireTestcontainers();
         if (!Containers.dockerAvailable()) {
             return Optional.of("-D" + TestMesh.MODE_PROPERTY + "=testcontainers asks for Docker, and no Docker"
@@ -36,6 +36,10 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
         if (brokers != 1) {
             return Optional.of("@MeshTest(brokers = " + brokers + ") stops and starts brokers, which only the embedded"
                     + " mode supports");
+        }
+        if (brokersInChildProcesses) {
+            return Optional.of("@MeshTest(brokersInChildProcesses = true) kills brokers, which only the embedded mode"
+                    + " supports");
         }
         return Optional.empty();
     }
@@ -49,8 +53,8 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
         }
     }
 
-    public static TestcontainersTestMesh start(int brokers) {
-        whyNot(brokers).ifPresent(reason -> Assumptions.abort("Skipped: " + reason));
+    public static TestcontainersTestMesh start(int brokers, boolean brokersInChildProcesses) {
+        whyNot(brokers, brokersInChildProcesses).ifPresent(reason -> Assumptions.abort("Skipped: " + reason));
         return new TestcontainersTestMesh(Containers.start(
                 System.getProperty(KAFKA_IMAGE_PROPERTY, DEFAULT_KAFKA_IMAGE),
                 System.getProperty(REGISTRY_IMAGE_PROPERTY, DEFAULT_REGISTRY_IMAGE)));

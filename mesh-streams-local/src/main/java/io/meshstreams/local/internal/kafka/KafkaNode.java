@@ -1,9 +1,5 @@
 package io.meshstreams.local.internal.kafka;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +18,8 @@ import java.util.Map;
 
 /**
  * One KRaft node (broker, controller or both) of an embedded cluster: its configuration, its formatted
- * storage and, while running, its {@link KafkaRaftServer}. Not thread-safe; the cluster serialises calls.
+ * storage and, while running, its server: a {@code KafkaRaftServer} in this JVM, or for a broker created with
+ * {@code inChildProcess}, a JVM of its own that can be killed. Not thread-safe; the cluster serialises calls.
  */
 public final class KafkaNode {
     private static final Logger log = LoggerFactory.getLogger(KafkaNode.class);
@@ -32,14 +29,17 @@ public final class KafkaNode {
     private final Path directory;
     private final String clusterId;
     private final Map<String, Object> config;
-    private @Nullable KafkaRaftServer server;
+    private final boolean inChildProcess;
+    private @Nullable RunningNode running;
 
-    private KafkaNode(int nodeId, int clientPort, Path directory, String clusterId, Map<String, Object> config) {
+    private KafkaNode(int nodeId, int clientPort, Path directory, String clusterId, Map<String, Object> config,
+                      boolean inChildProcess) {
         this.nodeId = nodeId;
         this.clientPort = clientPort;
         this.directory = directory;
         this.clusterId = clusterId;
         this.config = config;
+        this.inChildProcess = inChildProcess;
     }
 
     public static KafkaNode combined(int nodeId, String host, int clientPort, int controllerPort, Path directory,
@@ -48,23 +48,24 @@ public final class KafkaNode {
         config.put("listeners", "PLAINTEXT://" + host + ":" + clientPort + ",CONTROLLER://" + host + ":" + controllerPort);
         config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + clientPort);
         config.put("inter.broker.listener.name", "PLAINTEXT");
-        return new KafkaNode(nodeId, clientPort, directory, clusterId, config);
+        return new KafkaNode(nodeId, clientPort, directory, clusterId, config, false);
     }
 
+    /** A broker-only node; {@code inChildProcess} runs it in a JVM of its own, so that it can be killed. */
     public static KafkaNode broker(int nodeId, String host, int clientPort, Path directory, String clusterId,
-                                   Map<String, Object> common) {
+                                   Map<String, Object> common, boolean inChildProcess) {
         Map<String, Object> config = base(nodeId, "broker", directory, common);
         config.put("listeners", "PLAINTEXT://" + host + ":" + clientPort);
         config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + clientPort);
         config.put("inter.broker.listener.name", "PLAINTEXT");
-        return new KafkaNode(nodeId, clientPort, directory, clusterId, config);
+        return new KafkaNode(nodeId, clientPort, directory, clusterId, config, inChildProcess);
     }
 
     public static KafkaNode controller(int nodeId, String host, int controllerPort, Path directory, String clusterId,
                                        Map<String, Object> common) {
         Map<String, Object> config = base(nodeId, "controller", directory, common);
         config.put("listeners", "CONTROLLER://" + host + ":" + controllerPort);
-        return new KafkaNode(nodeId, -1, directory, clusterId, config);
+        return new KafkaNode(nodeId, -1, directory, clusterId, config, false);
     }
 
     private static Map<String, Object> base(int nodeId, String roles, Path directory, Map<String, Object> common) {
@@ -84,8 +85,20 @@ public final class KafkaNode {
         return clientPort;
     }
 
+    /** True while the node runs: started, and neither stopped, killed nor ended on its own. */
     public boolean isRunning() {
-        return server != null;
+        return running != null && running.isAlive();
+    }
+
+    /**
+     * Throws if the node was started and has ended without being stopped or killed (a child process that crashed or
+     * could not start), with its exit code and the end of its log.
+     */
+    public void failIfEndedOnItsOwn() {
+        RunningNode current = running;
+        if (current != null && !current.isAlive()) {
+            throw new IllegalStateException("Kafka broker " + nodeId + " ended on its own: " + current.exitReport());
+        }
     }
 
     /** Formats the node's storage unless it is already formatted, as {@code kafka-storage.sh format} would. */
@@ -112,33 +125,44 @@ public final class KafkaNode {
         }
     }
 
-    /** Starts the node; returns when its broker (if any) has started. */
+    /**
+     * Starts the node. In this JVM, returns when its broker (if any) has started; in a child process, as soon as the
+     * process runs (the cluster then waits until the broker registers).
+     */
     public void start() {
-        if (server != null) {
+        if (isRunning()) {
             return;
         }
         // Kafka's ConfigDef wants strings (or exactly-typed values, such as a short for replication factors).
         Map<String, String> props = new LinkedHashMap<>();
         config.forEach((key, value) -> props.put(key, String.valueOf(value)));
-        KafkaRaftServer created = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-        try {
-            created.startup();
-        } catch (RuntimeException e) {
-            stopServer(created);
-            throw new IllegalStateException("Kafka node " + nodeId + " failed to start: " + e.getMessage(), e);
-        }
-        server = created;
-        log.debug("Kafka node {} started", nodeId);
+        running = inChildProcess
+                ? ChildProcessServer.start(nodeId, props, processDirectory())
+                : InProcessServer.start(nodeId, props);
+        log.debug("Kafka node {} started{}", nodeId, inChildProcess ? " in a child process" : "");
     }
 
     /** Stops the node (a controlled shutdown for a broker) and waits until it has stopped; its data stays. */
     public void stop() {
-        KafkaRaftServer running = server;
-        if (running != null) {
-            server = null;
-            running.shutdown();
-            running.awaitShutdown();
+        RunningNode current = running;
+        if (current != null) {
+            running = null;
+            current.stop();
         }
+    }
+
+    /**
+     * Kills the node as {@code kill -9} would and waits until it is gone; its data stays as the crash left it.
+     *
+     * @throws IllegalStateException if the node runs in this JVM, or is not running
+     */
+    public void kill() {
+        RunningNode current = running;
+        if (current == null || !current.isAlive()) {
+            throw new IllegalStateException("Kafka broker " + nodeId + " is not running; start it before killing it");
+        }
+        current.kill();
+        running = null;
     }
 
     public void stopQuietly() {
@@ -149,12 +173,26 @@ public final class KafkaNode {
         }
     }
 
-    private static void stopServer(KafkaRaftServer server) {
-        try {
-            server.shutdown();
-            server.awaitShutdown();
-        } catch (RuntimeException e) {
-            log.warn("Could not stop a Kafka node that failed to start: {}", e.toString());
+    /** Ends the node as fast as it can: killed if it runs in a child process, otherwise stopped. */
+    public void endQuietly() {
+        RunningNode current = running;
+        if (current == null) {
+            return;
         }
+        if (!inChildProcess) {
+            stopQuietly();
+            return;
+        }
+        try {
+            running = null;
+            current.kill();
+        } catch (RuntimeException e) {
+            log.warn("Kafka node {} could not be killed: {}", nodeId, e.toString());
+        }
+    }
+
+    /** Where a child process keeps its {@code server.properties} and {@code server.log}: beside the data, not in it. */
+    private Path processDirectory() {
+        return directory.resolveSibling(directory.getFileName() + "-process");
     }
 }

@@ -336,28 +336,60 @@ public final class MeshClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- subscribing
 
-    /** A subscriber of generic records, decoded with the port's contract schema. */
-    public PortSubscriber<GenericRecord> subscriber(PortAddress address, SubscriberOptions options) {
-        return createSubscriber(address, options, null);
+    /**
+     * A subscriber of generic records, decoded with the port's contract schema, on a port whose keys this domain sees
+     * as {@code String}s: a {@code string} key field, or a key it sees hashed.
+     *
+     * @throws KeyTypeMismatchException if the port's keys are of another type: the message names the typed form to
+     *                                  call, {@link #subscriber(PortAddress, SubscriberOptions, Class, Class)}
+     */
+    public PortSubscriber<String, GenericRecord> subscriber(PortAddress address, SubscriberOptions options) {
+        return subscriber(address, options, String.class, GenericRecord.class);
     }
 
     /** {@link #subscriber(PortAddress, SubscriberOptions)} for an address written out. */
-    public PortSubscriber<GenericRecord> subscriber(String address, SubscriberOptions options) {
+    public PortSubscriber<String, GenericRecord> subscriber(String address, SubscriberOptions options) {
         return subscriber(PortAddress.parse(address), options);
     }
 
-    /** A subscriber of generated records (the class must be generated from the port's schema or a compatible one). */
-    public <V extends SpecificRecord> PortSubscriber<V> subscriber(PortAddress address, SubscriberOptions options,
-                                                                   Class<V> valueType) {
-        return createSubscriber(address, options, valueType);
+    /**
+     * A subscriber of generated records (the class must be generated from the port's schema or a compatible one), on a
+     * port whose keys are {@code String}s.
+     */
+    public <V extends SpecificRecord> PortSubscriber<String, V> subscriber(PortAddress address, SubscriberOptions options,
+                                                                           Class<V> valueType) {
+        return subscriber(address, options, String.class, valueType);
+    }
+
+    /**
+     * A subscriber of a port.
+     *
+     * @param keyType   the Java type of the keys as this domain sees them: the key field's ({@code String.class},
+     *                  {@code Integer.class}, {@code Long.class}), or {@code String.class} for a key it sees hashed
+     * @param valueType {@code GenericRecord.class} (records of the port's schema, masked where the clearance says), or
+     *                  a generated {@code SpecificRecord} class (only where nothing is masked)
+     * @throws KeyTypeMismatchException if {@code keyType} is not the type this domain sees, naming the right one
+     * @throws AccessDeniedException    without a grant, or for a generated class where fields are masked
+     */
+    public <K, V> PortSubscriber<K, V> subscriber(PortAddress address, SubscriberOptions options, Class<K> keyType,
+                                                  Class<V> valueType) {
+        if (valueType != GenericRecord.class && !SpecificRecord.class.isAssignableFrom(valueType)) {
+            throw new IllegalArgumentException("A subscriber reads GenericRecord or a generated SpecificRecord class,"
+                    + " not " + valueType.getName());
+        }
+        return createSubscriber(address, options, keyType, valueType == GenericRecord.class ? null : valueType);
     }
 
     @SuppressWarnings("unchecked")
-    private <V> PortSubscriber<V> createSubscriber(PortAddress address, SubscriberOptions options,
-                                             @org.jspecify.annotations.Nullable Class<?> valueType) {
+    private <K, V> PortSubscriber<K, V> createSubscriber(PortAddress address, SubscriberOptions options, Class<K> keyType,
+                                                         @org.jspecify.annotations.Nullable Class<?> valueType) {
         ProductCatalog.CatalogPort found = ReadAccess.find(catalog, address);
         String clearance = ReadAccess.clearance(domain, found, maskingRules.scheme());
         FieldMasker masker = FieldMasker.create(found.port(), clearance, maskingRules);
+        PortKeyDeserializer<K> keys = PortKeyDeserializer.of(registry, address, found.port(), masker)
+                .requireType(keyType, domain, right -> "Fix: client.subscriber(PortAddress.parse(\"" + address
+                        + "\"), options, " + right.getSimpleName() + ".class, "
+                        + (valueType == null ? "GenericRecord" : valueType.getSimpleName()) + ".class).");
         if (valueType != null && !masker.masksNothing()) {
             throw new AccessDeniedException(domain, address, "Domain '" + domain + "' reads " + address + " with clearance "
                     + clearance + ", so these fields are masked: " + masker.maskedFields().stream()
@@ -384,7 +416,6 @@ public final class MeshClient implements AutoCloseable {
                         new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), null, masker)
                 : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
-        Deserializer<?> keys = PortKeyDeserializer.of(registry, address, found.port(), masker);
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
             consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -445,7 +445,7 @@ public final class GovernedStreamsBuilder {
         Partitioning<KR> rightPartitioning = (Partitioning<KR>) partitioningOf.get(right);
         Aligned<KR> aligned = align(left, rightPartitioning, joined, "stream");
         Partitioning<KR> keys = aligned.partitioning() != null ? aligned.partitioning()
-                : (Partitioning<KR>) partitioningOf.get(left);
+                : rightPartitioning != null ? rightPartitioning : (Partitioning<KR>) partitioningOf.get(left);
         // the window stores' keys, and the serde of a side Kafka Streams repartitions itself
         Serde<KR> keySerde = keys != null ? keys.keySerde() : GovernedStreamsBuilder.<KR>assumedText(joined, "stream").keySerde();
         KStream<KR, GenericRecord> result = aligned.stream().join(right, joiner, windows, StreamJoined.with(keySerde,

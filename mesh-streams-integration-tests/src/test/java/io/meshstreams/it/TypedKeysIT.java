@@ -24,6 +24,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Named;
 import org.junit.jupiter.api.AfterAll;
@@ -86,6 +87,7 @@ class TypedKeysIT {
     static DataProduct accounts(TestMesh mesh) {
         return AvroKeyJoinsIT.product("customers", mesh.uniqueTopic("t"),
                 AvroKeyJoinsIT.port("text-accounts", ACCOUNT, "accountNumber", KeyDefinition.Format.STRING, 3),
+                AvroKeyJoinsIT.port("text-balances", ACCOUNT, "accountNumber", KeyDefinition.Format.STRING, 3),
                 AvroKeyJoinsIT.port("avro-accounts", ACCOUNT, "accountNumber", KeyDefinition.Format.AVRO, 2),
                 AvroKeyJoinsIT.port("transfers", TRANSFER, "transferId", KeyDefinition.Format.STRING, 4),
                 AvroKeyJoinsIT.port("private-accounts", PRIVATE_ACCOUNT, "accountNumber", KeyDefinition.Format.AVRO, 2));
@@ -129,7 +131,8 @@ class TypedKeysIT {
         PortAddress avroAccounts = product.address(product.outputPort("avro-accounts"));
         PortAddress transfers = product.address(product.outputPort("transfers"));
         PortAddress privateAccounts = product.address(product.outputPort("private-accounts"));
-        for (PortAddress port : List.of(textAccounts, avroAccounts, privateAccounts)) {
+        PortAddress textBalances = product.address(product.outputPort("text-balances"));
+        for (PortAddress port : List.of(textAccounts, avroAccounts, privateAccounts, textBalances)) {
             try (PortPublisher<Long, GenericRecord> publisher = customers.publisher(port, Long.class, GenericRecord.class)) {
                 for (long n = 1; n <= ACCOUNTS; n++) {
                     GenericRecord account = new GenericData.Record(port == privateAccounts ? PRIVATE_ACCOUNT : ACCOUNT);
@@ -179,6 +182,7 @@ class TypedKeysIT {
         // port's keys are Strings
         Map<String, Long> joined = new ConcurrentHashMap<>();
         Map<String, String> hashed = new ConcurrentHashMap<>();
+        Map<Long, String> windowed = new ConcurrentHashMap<>();
         GovernedStreamsBuilder builder = GovernedStreamsBuilder.create(analytics, "typed-" + mesh.uniqueTopic("j"));
         KTable<Long, GenericRecord> accountTable = builder.table(avroAccounts,
                 PortConsumed.as("accounts").withKeyType(Long.class));
@@ -186,6 +190,15 @@ class TypedKeysIT {
                         PortJoined.as("transfers-with-accounts").withRekeyByField("accountNumber"))
                 .foreach((Long key, GenericRecord value) -> joined.put(value.get("left").toString(), key),
                         Named.as("collect"));
+        // a stream-stream join of Long keys whose left side the builder does not know (filtered): its window stores
+        // take the right side's key serde
+        builder.join(builder.stream(textAccounts, PortConsumed.as("text-accounts").withKeyType(Long.class))
+                                .filter((key, account) -> true, Named.as("accounts-filter")),
+                        builder.stream(textBalances, PortConsumed.as("balances").withKeyType(Long.class)),
+                        AvroKeyJoinsIT::pair, JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMinutes(10)),
+                        PortJoined.as("accounts-with-balances"))
+                .foreach((Long key, GenericRecord value) -> windowed.put(key, value.get("left").toString()),
+                        Named.as("collect-windowed"));
         builder.stream(privateAccounts, PortConsumed.as("private"))
                 .foreach((String key, GenericRecord value) -> hashed.put(key, value.get("accountNumber").toString()),
                         Named.as("collect-hashed"));
@@ -194,6 +207,7 @@ class TypedKeysIT {
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 assertThat(joined).hasSize(TRANSFERS);
                 assertThat(hashed).hasSize(ACCOUNTS);
+                assertThat(windowed).hasSize(ACCOUNTS);
             });
         }
         Map<String, Long> reference = new HashMap<>();
@@ -201,6 +215,7 @@ class TypedKeysIT {
             reference.put("t-" + i, 1001L + i % ACCOUNTS);
         }
         assertThat(joined).isEqualTo(reference);
+        windowed.forEach((key, accountNumber) -> assertThat(accountNumber).isEqualTo(key.toString()));
         // the hashed key is the hashed field: they still join
         hashed.forEach((key, field) -> assertThat(key).isEqualTo(field).matches("[0-9a-f]{64}"));
     }

@@ -12,9 +12,11 @@ import io.meshstreams.internal.client.ClientConfigs;
 import io.meshstreams.internal.client.MeshClientInternals;
 import io.meshstreams.internal.product.Names;
 import io.meshstreams.internal.publish.KafkaPortPublisher;
+import io.meshstreams.internal.serde.PortKeys;
 import io.meshstreams.internal.subscribe.KafkaPortSubscriber;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.KeyDefinition;
+import io.meshstreams.product.KeyTypeMismatchException;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.product.PortAddress;
 import io.meshstreams.provision.Provisioner;
@@ -27,7 +29,6 @@ import io.meshstreams.registry.SchemaDefinition;
 import io.meshstreams.registry.SchemaRegistryClient;
 import io.meshstreams.serde.AvroDeserializer;
 import io.meshstreams.serde.AvroSerdeConfig;
-import io.meshstreams.serde.AvroSerializer;
 import io.meshstreams.subscribe.OnUndecodable;
 import io.meshstreams.subscribe.PortSubscriber;
 import io.meshstreams.subscribe.SubscriberOptions;
@@ -203,14 +204,17 @@ public final class MeshClient implements AutoCloseable {
     // ---------------------------------------------------------------- publishing
 
     /**
-     * A publisher of generic records on one of this domain's ports, with default options, holding each record to the
-     * port's contract as the catalog has it (the contract that consumers see).
+     * A publisher of generic records on one of this domain's ports whose keys are {@code String}s (a {@code string}
+     * key field), with default options, holding each record to the port's contract as the catalog has it (the contract
+     * that consumers see).
      *
-     * @throws AccessDeniedException if the port belongs to another domain
-     * @throws MeshException         if the port is not provisioned (not in the catalog, schema or topics missing)
+     * @throws AccessDeniedException    if the port belongs to another domain
+     * @throws KeyTypeMismatchException if the port's key field is not a {@code string}: the message names the typed form
+     *                                  to call, {@link #publisher(PortAddress, Class, Class)}
+     * @throws MeshException            if the port is not provisioned (not in the catalog, schemas or topics missing)
      */
     public PortPublisher<String, GenericRecord> publisher(PortAddress port) {
-        return publisher(port, GenericRecord.class, PublisherOptions.named(domain + "." + port.port()));
+        return publisher(port, String.class, GenericRecord.class);
     }
 
     /** {@link #publisher(PortAddress)} for an address written out, {@code orders.order-events.placed.v1}. */
@@ -218,22 +222,41 @@ public final class MeshClient implements AutoCloseable {
         return publisher(PortAddress.parse(port));
     }
 
-    /** A publisher of generated records (a class generated from the port's schema) on one of this domain's ports. */
+    /**
+     * A publisher of generated records (a class generated from the port's schema) on one of this domain's ports whose
+     * keys are {@code String}s.
+     */
     public <V extends SpecificRecord> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType) {
-        return publisher(port, valueType, PublisherOptions.named(domain + "." + port.port()));
+        return publisher(port, String.class, valueType);
+    }
+
+    /** A publisher on one of this domain's ports whose keys are {@code String}s. */
+    public <V> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType, PublisherOptions options) {
+        return publisher(port, String.class, valueType, options);
+    }
+
+    /** {@link #publisher(PortAddress, Class, Class, PublisherOptions)} with default options. */
+    public <K, V> PortPublisher<K, V> publisher(PortAddress port, Class<K> keyType, Class<V> valueType) {
+        return publisher(port, keyType, valueType, PublisherOptions.named(domain + "." + port.port()));
     }
 
     /**
      * A publisher on one of this domain's ports.
      *
+     * @param keyType   the Java type of the port's keys, its key field's: {@code String.class} ({@code string}),
+     *                  {@code Integer.class} ({@code int}) or {@code Long.class} ({@code long}). A key the caller gives
+     *                  must equal the key field's value; the key is written as the port's key format says (its text in
+     *                  UTF-8 for {@code STRING}, the field's Avro encoding with the port's key schema for {@code AVRO}).
      * @param valueType {@code GenericRecord.class}, or a generated {@code SpecificRecord} class of the port's schema
-     * @throws AccessDeniedException if the port belongs to another domain
-     * @throws MeshException         if the port is not provisioned (not in the catalog, schema or topics missing)
+     * @throws AccessDeniedException    if the port belongs to another domain
+     * @throws KeyTypeMismatchException if {@code keyType} is not the key field's type, naming the right one
+     * @throws MeshException            if the port is not provisioned (not in the catalog, schemas or topics missing)
      */
-    public <V> PortPublisher<String, V> publisher(PortAddress port, Class<V> valueType, PublisherOptions options) {
+    public <K, V> PortPublisher<K, V> publisher(PortAddress port, Class<K> keyType, Class<V> valueType,
+                                                PublisherOptions options) {
         requireOwnPort(port, "publish on");
         ProductCatalog.CatalogPort found = ReadAccess.find(catalog, port);
-        return publisher(found.product(), found.port(), valueType, options);
+        return createPublisher(found.product(), found.port(), keyType, valueType, options);
     }
 
     /**
@@ -270,9 +293,20 @@ public final class MeshClient implements AutoCloseable {
     @Deprecated(forRemoval = true)
     public <V> PortPublisher<String, V> publisher(DataProduct product, OutputPort port, Class<V> valueType,
                                                   PublisherOptions options) {
+        return createPublisher(product, port, String.class, valueType, options);
+    }
+
+    private <K, V> PortPublisher<K, V> createPublisher(DataProduct product, OutputPort port, Class<K> keyType,
+                                                       Class<V> valueType, PublisherOptions options) {
         PortAddress address = product.address(port);
         requireOwnPort(address, "publish on");
+        PortKeys<K> keys = PortKeys.of(registry, address, port).requireType(keyType, right -> "Fix: client.publisher("
+                + "PortAddress.parse(\"" + address + "\"), " + right.getSimpleName() + ".class, "
+                + valueType.getSimpleName() + ".class).");
         RegisteredSchema registered = provisionedSchema(address, port);
+        if (keys.format() == KeyDefinition.Format.AVRO) {
+            keys.schemaId(); // not provisioned: fails here, naming the key subject, rather than on every record
+        }
         requireTopics(address, address.topic(), address.quarantineTopic());
 
         Map<String, Object> producerConfig = new HashMap<>(kafkaConfig);
@@ -289,8 +323,7 @@ public final class MeshClient implements AutoCloseable {
             }
             Serializer<Object> keySerializer = null;
             if (port.key().format() == KeyDefinition.Format.AVRO) {
-                keySerializer = new AvroSerializer<>(registry, Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false),
-                        true);
+                keySerializer = keys.fieldValueSerializer(); // the canonical key schema's id, looked up above
             }
             return new KafkaPortPublisher<>(new KafkaPortPublisher.Setup(address, port, domain, registered.id(),
                     registered.version(), producer, options.transactionalId() != null, keySerializer, meters,
@@ -303,28 +336,60 @@ public final class MeshClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- subscribing
 
-    /** A subscriber of generic records, decoded with the port's contract schema. */
-    public PortSubscriber<GenericRecord> subscriber(PortAddress address, SubscriberOptions options) {
-        return createSubscriber(address, options, null);
+    /**
+     * A subscriber of generic records, decoded with the port's contract schema, on a port whose keys this domain sees
+     * as {@code String}s: a {@code string} key field, or a key it sees hashed.
+     *
+     * @throws KeyTypeMismatchException if the port's keys are of another type: the message names the typed form to
+     *                                  call, {@link #subscriber(PortAddress, SubscriberOptions, Class, Class)}
+     */
+    public PortSubscriber<String, GenericRecord> subscriber(PortAddress address, SubscriberOptions options) {
+        return subscriber(address, options, String.class, GenericRecord.class);
     }
 
     /** {@link #subscriber(PortAddress, SubscriberOptions)} for an address written out. */
-    public PortSubscriber<GenericRecord> subscriber(String address, SubscriberOptions options) {
+    public PortSubscriber<String, GenericRecord> subscriber(String address, SubscriberOptions options) {
         return subscriber(PortAddress.parse(address), options);
     }
 
-    /** A subscriber of generated records (the class must be generated from the port's schema or a compatible one). */
-    public <V extends SpecificRecord> PortSubscriber<V> subscriber(PortAddress address, SubscriberOptions options,
-                                                                   Class<V> valueType) {
-        return createSubscriber(address, options, valueType);
+    /**
+     * A subscriber of generated records (the class must be generated from the port's schema or a compatible one), on a
+     * port whose keys are {@code String}s.
+     */
+    public <V extends SpecificRecord> PortSubscriber<String, V> subscriber(PortAddress address, SubscriberOptions options,
+                                                                           Class<V> valueType) {
+        return subscriber(address, options, String.class, valueType);
+    }
+
+    /**
+     * A subscriber of a port.
+     *
+     * @param keyType   the Java type of the keys as this domain sees them: the key field's ({@code String.class},
+     *                  {@code Integer.class}, {@code Long.class}), or {@code String.class} for a key it sees hashed
+     * @param valueType {@code GenericRecord.class} (records of the port's schema, masked where the clearance says), or
+     *                  a generated {@code SpecificRecord} class (only where nothing is masked)
+     * @throws KeyTypeMismatchException if {@code keyType} is not the type this domain sees, naming the right one
+     * @throws AccessDeniedException    without a grant, or for a generated class where fields are masked
+     */
+    public <K, V> PortSubscriber<K, V> subscriber(PortAddress address, SubscriberOptions options, Class<K> keyType,
+                                                  Class<V> valueType) {
+        if (valueType != GenericRecord.class && !SpecificRecord.class.isAssignableFrom(valueType)) {
+            throw new IllegalArgumentException("A subscriber reads GenericRecord or a generated SpecificRecord class,"
+                    + " not " + valueType.getName());
+        }
+        return createSubscriber(address, options, keyType, valueType == GenericRecord.class ? null : valueType);
     }
 
     @SuppressWarnings("unchecked")
-    private <V> PortSubscriber<V> createSubscriber(PortAddress address, SubscriberOptions options,
-                                             @org.jspecify.annotations.Nullable Class<?> valueType) {
+    private <K, V> PortSubscriber<K, V> createSubscriber(PortAddress address, SubscriberOptions options, Class<K> keyType,
+                                                         @org.jspecify.annotations.Nullable Class<?> valueType) {
         ProductCatalog.CatalogPort found = ReadAccess.find(catalog, address);
         String clearance = ReadAccess.clearance(domain, found, maskingRules.scheme());
         FieldMasker masker = FieldMasker.create(found.port(), clearance, maskingRules);
+        PortKeyDeserializer<K> keys = PortKeyDeserializer.of(registry, address, found.port(), masker)
+                .requireType(keyType, domain, right -> "Fix: client.subscriber(PortAddress.parse(\"" + address
+                        + "\"), options, " + right.getSimpleName() + ".class, "
+                        + (valueType == null ? "GenericRecord" : valueType.getSimpleName()) + ".class).");
         if (valueType != null && !masker.masksNothing()) {
             throw new AccessDeniedException(domain, address, "Domain '" + domain + "' reads " + address + " with clearance "
                     + clearance + ", so these fields are masked: " + masker.maskedFields().stream()
@@ -351,7 +416,6 @@ public final class MeshClient implements AutoCloseable {
                         new AvroDeserializer<GenericRecord>(registry, found.port().valueSchema()), null, masker)
                 : new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true,
                 AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE_CONFIG, valueType.getName()), false);
-        Deserializer<String> keys = PortKeyDeserializer.of(registry, address.topic(), found.port(), masker);
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
             consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());

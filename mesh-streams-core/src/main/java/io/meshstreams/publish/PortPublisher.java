@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  *   <li>{@link #close()} sends what is buffered and releases the producer; the creator closes the publisher.</li>
  * </ol>
  *
- * @param <K> the key type: the key field's value, as the caller passes it
+ * @param <K> the key type, the key field's: {@code String} ({@code string}), {@code Integer} ({@code int}) or
+ *            {@code Long} ({@code long})
  * @param <V> the value type: {@code GenericRecord} or a generated {@code SpecificRecord}
  */
 public interface PortPublisher<K, V> extends AutoCloseable {

@@ -9,8 +9,11 @@ import io.meshstreams.internal.client.MeshClientInternals;
 import io.meshstreams.internal.governance.MaskingDeserializer;
 import io.meshstreams.internal.governance.PortKeyDeserializer;
 import io.meshstreams.internal.governance.ReadAccess;
+import io.meshstreams.internal.serde.KeyEncoding;
+import io.meshstreams.internal.serde.PortKeys;
 import io.meshstreams.internal.streams.ContractEnforcingProcessor;
 import io.meshstreams.internal.streams.GlobalCopyCatchUp;
+import io.meshstreams.internal.streams.Partitioning;
 import io.meshstreams.internal.streams.TopologyChecks;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.KeyDefinition;
@@ -21,7 +24,6 @@ import io.meshstreams.registry.RegistryNotFoundException;
 import io.meshstreams.registry.SchemaDefinition;
 import io.meshstreams.serde.AvroDeserializer;
 import io.meshstreams.serde.AvroSerde;
-import io.meshstreams.serde.AvroSerdeConfig;
 import io.meshstreams.serde.AvroSerializer;
 
 import org.apache.avro.Schema;
@@ -88,9 +90,14 @@ import java.util.function.Function;
  *   <li>Every field classified above the grant's clearance is masked in the deserializer, before the record enters
  *       the topology (its stores, changelogs, repartition topics and your code): hashed, redacted or dropped per
  *       {@link io.meshstreams.governance.MaskingRules}. {@link #schema(String)} is the schema the topology sees.</li>
- *   <li>Joins check co-partitioning from the topics' real partition counts while building, and repartition (or
- *       refuse, per {@link PortJoined#coPartitioning()}) when the counts differ. {@link #build()} checks every join
- *       again on the finished topology, including those written with plain Kafka Streams operators.</li>
+ *   <li>Keys are typed as the port's key field declares them ({@code String}, {@code Integer}, {@code Long}; a key
+ *       this domain sees hashed is a {@code String}): {@link PortConsumed#withKeyType}. Inside the topology a port's
+ *       keys are written exactly as its publisher writes them (an Avro key with the port's registered key schema),
+ *       so a stream or table is partitioned by the murmur2 hash of the same bytes as the port.</li>
+ *   <li>Two sides are co-partitioned only if their partition counts <em>and</em> their key encodings agree. Joins
+ *       check both while building, and repartition one side with the other side's key serde and partition count (or
+ *       refuse, per {@link PortJoined#coPartitioning()}) when they do not. {@link #build()} checks every join again on
+ *       the finished topology, including those written with plain Kafka Streams operators.</li>
  *   <li>{@link #to} publishes on an output port of this domain with the same contract enforcement as a publisher:
  *       schema, rules and quarantine, inside the topology. The output port's lineage (the ports it is derived from)
  *       must be declared as the product's input ports, and is recorded in the catalog when the topology starts.</li>
@@ -106,9 +113,9 @@ public final class GovernedStreamsBuilder {
 
     /**
      * A port this topology reads, as it entered. With {@code hashedKeys}, its keys are hashes while its records sit
-     * in partitions chosen by the clear keys: a join that repartitions the other side must repartition this one too.
+     * in partitions chosen by the clear keys: its source is repartitioned by the hashes before anything else.
      */
-    record Source(PortAddress port, int partitions, FieldMasker masker, PortKeyDeserializer keys) {
+    record Source(PortAddress port, int partitions, FieldMasker masker, PortKeyDeserializer<?> keys) {
         boolean hashedKeys() {
             return keys.hashesKeys();
         }
@@ -122,7 +129,10 @@ public final class GovernedStreamsBuilder {
     private final String applicationName;
     private final String applicationId;
     private final StreamsBuilder streams = new StreamsBuilder();
-    private final Map<Object, Source> sourceOf = new IdentityHashMap<>();
+    /** How each stream and table this builder returned is partitioned, by identity. */
+    private final Map<Object, Partitioning<?>> partitioningOf = new IdentityHashMap<>();
+    /** How the ports and the repartition topics of this topology are partitioned, for {@link #build()}'s check. */
+    private final Map<String, TopologyChecks.TopicLayout> topics = new LinkedHashMap<>();
     private final Map<PortAddress, Source> sources = new LinkedHashMap<>();
     private final List<Output> outputs = new ArrayList<>();
     private final Map<String, GlobalTableCopy> globalCopies = new LinkedHashMap<>();
@@ -164,101 +174,177 @@ public final class GovernedStreamsBuilder {
 
     // ---------------------------------------------------------------- sources
 
-    /** A port as a stream of masked records, named after the port. */
+    /** A port with {@code String} keys as a stream of masked records, named after the port. */
     public KStream<String, GenericRecord> stream(String portAddress) {
-        PortAddress port = PortAddress.parse(portAddress);
+        return stream(PortAddress.parse(portAddress));
+    }
+
+    /** A port with {@code String} keys as a stream of masked records, named after the port. */
+    public KStream<String, GenericRecord> stream(PortAddress port) {
         return stream(port, PortConsumed.as(defaultName(port)));
     }
 
-    /** A port as a stream of masked records. */
-    public KStream<String, GenericRecord> stream(PortAddress port, PortConsumed consumed) {
-        return source(admit(port), consumed.name());
+    /**
+     * A port as a stream of masked records, with keys of {@link PortConsumed#keyType()}. A port whose key this domain
+     * sees hashed is repartitioned once, here, by the hashes (into its own partition count), so that the stream, and
+     * everything derived from it, is partitioned by the keys the topology sees.
+     *
+     * @throws io.meshstreams.product.KeyTypeMismatchException if the port's keys are of another type, naming it
+     */
+    public <K> KStream<K, GenericRecord> stream(PortAddress port, PortConsumed<K> consumed) {
+        Source source = admit(port);
+        requireKeyType(source, consumed, "stream");
+        return partitioned(source, consumed.name());
     }
+
+    /** The port's records as they enter: keys as this domain sees them, in the partitions of the port's own keys. */
+    @SuppressWarnings("unchecked")
+    private KStream<Object, GenericRecord> raw(Source source, String name) {
+        // Kafka Streams allows one source per topic: the port's stream, table and global table all derive from it
+        return (KStream<Object, GenericRecord>) rawOf.computeIfAbsent(source.port(), port ->
+                streams.stream(port.topic(), Consumed.with(readerKeySerde(source), maskedSerde(source)).withName(name)));
+    }
+
+    private final Map<PortAddress, KStream<?, GenericRecord>> rawOf = new LinkedHashMap<>();
 
     /**
-     * The one source of a port in this topology (Kafka Streams allows one source per topic): a stream of masked
-     * records, from which the port's table and global table derive too.
+     * The port's records partitioned by the keys this domain sees: the raw source, or, for a port whose keys it sees
+     * hashed, the raw source repartitioned once by the hashes (its records sit in the partitions of the clear keys,
+     * which no side the topology repartitions could match).
      */
-    private KStream<String, GenericRecord> source(Source source, String name) {
-        KStream<String, GenericRecord> existing = streamOf.get(source.port());
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <K> KStream<K, GenericRecord> partitioned(Source source, String name) {
+        KStream<?, GenericRecord> existing = partitionedOf.get(source.port());
         if (existing != null) {
-            return existing;
+            return (KStream<K, GenericRecord>) existing;
         }
-        KStream<String, GenericRecord> stream = streams.stream(source.port().topic(),
-                Consumed.with(keySerde(source), maskedSerde(source)).withName(name));
-        sourceOf.put(stream, source);
-        streamOf.put(source.port(), stream);
-        return stream;
+        KStream<Object, GenericRecord> raw = raw(source, name);
+        KStream<Object, GenericRecord> stream;
+        Partitioning<?> partitioning;
+        if (source.hashedKeys()) {
+            PortKeys<String> hashes = PortKeys.text(String.class, "the hashed keys of " + source.port(), "");
+            String repartition = name + "-by-hashed-key";
+            stream = raw.repartition(Repartitioned.<Object, GenericRecord>as(repartition)
+                    .withKeySerde((Serde) hashes.serde())
+                    .withValueSerde(internalValueSerde)
+                    .withNumberOfPartitions(source.partitions()));
+            partitioning = new Partitioning<>(source.port().topic() + " (repartitioned by its hashed keys)",
+                    source.partitions(), String.class, hashes.serde(), KeyEncoding.hashed());
+            topics.put(repartition + "-repartition", partitioning.layout());
+        } else {
+            stream = raw;
+            partitioning = portPartitioning(source);
+        }
+        partitioningOf.put(stream, partitioning);
+        partitionedOf.put(source.port(), stream);
+        return (KStream<K, GenericRecord>) (KStream) stream;
     }
 
-    private final Map<PortAddress, KStream<String, GenericRecord>> streamOf = new LinkedHashMap<>();
+    private final Map<PortAddress, KStream<?, GenericRecord>> partitionedOf = new LinkedHashMap<>();
 
-    /** A port as a table of masked records, in a versioned store, named after the port. */
+    private static Partitioning<?> portPartitioning(Source source) {
+        return partitioningOfPort(source.port(), source.partitions(), source.keys().portKeys());
+    }
+
+    private static <K> Partitioning<K> partitioningOfPort(PortAddress port, int partitions, PortKeys<K> keys) {
+        return new Partitioning<>(port.topic(), partitions, keys.type(), keys.serde(), keys.encoding());
+    }
+
+    /** A port with {@code String} keys as a table of masked records, in a versioned store, named after the port. */
     public KTable<String, GenericRecord> table(String portAddress) {
-        PortAddress port = PortAddress.parse(portAddress);
+        return table(PortAddress.parse(portAddress));
+    }
+
+    /** A port with {@code String} keys as a table of masked records, in a versioned store, named after the port. */
+    public KTable<String, GenericRecord> table(PortAddress port) {
         return table(port, PortConsumed.as(defaultName(port)));
     }
 
     /**
-     * A port as a table of masked records. By default the store is versioned, so that a stream-table join looks up
-     * the table as it was at the stream record's time, and out-of-order records join with the right version.
+     * A port as a table of masked records, with keys of {@link PortConsumed#keyType()}. By default the store is
+     * versioned, so that a stream-table join looks up the table as it was at the stream record's time, and
+     * out-of-order records join with the right version. Partitioned as {@link #stream(PortAddress, PortConsumed)} is.
+     *
+     * @throws io.meshstreams.product.KeyTypeMismatchException if the port's keys are of another type, naming it
      */
-    public KTable<String, GenericRecord> table(PortAddress port, PortConsumed consumed) {
+    @SuppressWarnings("unchecked")
+    public <K> KTable<K, GenericRecord> table(PortAddress port, PortConsumed<K> consumed) {
         Source source = admit(port);
-        KTable<String, GenericRecord> table = source(source, consumed.name())
-                .toTable(Named.as(consumed.name() + "-table"), tableStore(consumed, consumed.name() + "-store"));
-        sourceOf.put(table, source);
-        consumedOf.put(table, consumed);
+        requireKeyType(source, consumed, "table");
+        KStream<K, GenericRecord> stream = partitioned(source, consumed.name());
+        Partitioning<K> partitioning = (Partitioning<K>) partitioningOf.get(stream);
+        KTable<K, GenericRecord> table = stream.toTable(Named.as(consumed.name() + "-table"),
+                tableStore(consumed, consumed.name() + "-store", partitioning.keySerde()));
+        partitioningOf.put(table, partitioning);
         return table;
     }
 
-    private final Map<Object, PortConsumed> consumedOf = new IdentityHashMap<>();
-
     /** A table's store: versioned unless asked otherwise; it (and its changelog) holds masked records. */
-    private Materialized<String, GenericRecord, KeyValueStore<Bytes, byte[]>> tableStore(PortConsumed consumed,
-                                                                                         String storeName) {
-        Materialized<String, GenericRecord, KeyValueStore<Bytes, byte[]>> store = consumed.versioned()
-                ? Materialized.<String, GenericRecord>as(Stores.persistentVersionedKeyValueStore(
+    private <K> Materialized<K, GenericRecord, KeyValueStore<Bytes, byte[]>> tableStore(PortConsumed<?> consumed,
+                                                                                        String storeName,
+                                                                                        Serde<K> keySerde) {
+        Materialized<K, GenericRecord, KeyValueStore<Bytes, byte[]>> store = consumed.versioned()
+                ? Materialized.<K, GenericRecord>as(Stores.persistentVersionedKeyValueStore(
                         storeName, consumed.historyRetention()))
-                : Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(storeName);
-        return store.withKeySerde(Serdes.String()).withValueSerde(internalValueSerde);
+                : Materialized.<K, GenericRecord, KeyValueStore<Bytes, byte[]>>as(storeName);
+        return store.withKeySerde(keySerde).withValueSerde(internalValueSerde);
     }
 
-    /** A port as a global table of masked records, named after the port. */
+    /** A port with {@code String} keys as a global table of masked records, named after the port. */
     public GlobalKTable<String, GenericRecord> globalTable(String portAddress) {
-        PortAddress port = PortAddress.parse(portAddress);
+        return globalTable(PortAddress.parse(portAddress));
+    }
+
+    /** A port with {@code String} keys as a global table of masked records, named after the port. */
+    public GlobalKTable<String, GenericRecord> globalTable(PortAddress port) {
         return globalTable(port, PortConsumed.as(defaultName(port)));
     }
 
     /**
-     * A port as a global table (every instance holds all of it) of masked records. Kafka Streams restores a global
-     * store from its source topic's raw bytes, so the port is first copied, masked, to a compacted topic of this
-     * application ({@code <application id>-<name>-masked}), and the global table is built from that copy: no clear
-     * classified value is ever stored by this application.
+     * A port as a global table (every instance holds all of it) of masked records, with keys of
+     * {@link PortConsumed#keyType()}. Kafka Streams restores a global store from its source topic's raw bytes, so the
+     * port is first copied, masked, to a compacted topic of this application ({@code <application id>-<name>-masked},
+     * keys as text), and the global table is built from that copy: no clear classified value is ever stored by this
+     * application.
      *
      * <p>As in plain Kafka Streams, the global table holds every record published on the port before the application
      * starts when its first stream record is processed: {@link GovernedTopology#start} brings the copy up to date
      * first (from where the application left off). Not when the same topology also reads the port as a stream or a
      * table: then the copy fills while stream records are processed, and a stream record that arrives before its
      * match has been copied does not find it; use {@link #table} with a stream-table {@link #join} there.
+     *
+     * @throws io.meshstreams.product.KeyTypeMismatchException if the port's keys are of another type, naming it
      */
-    public GlobalKTable<String, GenericRecord> globalTable(PortAddress port, PortConsumed consumed) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <K> GlobalKTable<K, GenericRecord> globalTable(PortAddress port, PortConsumed<K> consumed) {
         Source source = admit(port);
+        requireKeyType(source, consumed, "globalTable");
         String copyTopic = applicationId + "-" + consumed.name() + "-masked";
-        source(source, consumed.name())
-                .to(copyTopic, Produced.with(Serdes.String(), internalValueSerde).withName(consumed.name() + "-mask"));
+        // The copy's keys are text (a number in decimal, a hash in hex), as the catch-up writes them too.
+        Serde<K> copyKeys = PortKeys.text(consumed.keyType(), "the masked copy " + copyTopic, "").serde();
+        raw(source, consumed.name()).to(copyTopic, Produced.with((Serde) copyKeys, internalValueSerde)
+                .withName(consumed.name() + "-mask"));
         globalCopies.put(copyTopic, new GlobalTableCopy(copyTopic, source.partitions(), port));
-        copyFeeds.add(new CopyFeed(new GlobalCopyCatchUp.Copy(port.topic(), copyTopic, source.keys(),
+        copyFeeds.add(new CopyFeed(new GlobalCopyCatchUp.Copy(port.topic(), copyTopic, source.keys().asText(),
                 maskedSerde(source).deserializer(), internalValueSerde.serializer()), consumed.name() + "-mask"));
-        return streams.globalTable(copyTopic, Consumed.with(Serdes.String(), internalValueSerde)
+        return streams.globalTable(copyTopic, Consumed.with(copyKeys, internalValueSerde)
                         .withName(consumed.name() + "-global"),
-                Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-global-store")
-                        .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+                Materialized.<K, GenericRecord, KeyValueStore<Bytes, byte[]>>as(consumed.name() + "-global-store")
+                        .withKeySerde(copyKeys).withValueSerde(internalValueSerde));
     }
 
     /** The schema a port's records have in this topology: the port's schema with what this domain may not see masked. */
     public Schema schema(String portAddress) {
         return admit(PortAddress.parse(portAddress)).masker().maskedSchema();
+    }
+
+    /**
+     * The Java type of a port's keys in this topology: its key field's ({@code String}, {@code Integer} or
+     * {@code Long}), or {@code String} when this domain sees them hashed. The type to give
+     * {@link PortConsumed#withKeyType}.
+     */
+    public Class<?> keyType(PortAddress port) {
+        return admit(port).keys().type();
     }
 
     private Source admit(PortAddress port) {
@@ -270,9 +356,18 @@ public final class GovernedStreamsBuilder {
         String clearance = ReadAccess.clearance(client.domain(), found, client.maskingRules().scheme());
         FieldMasker masker = FieldMasker.create(found.port(), clearance, client.maskingRules());
         Source source = new Source(port, partitions(port.topic()), masker,
-                PortKeyDeserializer.of(client.registry(), port.topic(), found.port(), masker));
+                PortKeyDeserializer.of(client.registry(), port, found.port(), masker));
+        KeyEncoding encoding = source.keys().portKeys().encoding(); // an Avro key's id: not provisioned fails here
+        topics.put(port.topic(), new TopologyChecks.TopicLayout(source.partitions(),
+                source.hashedKeys() ? KeyEncoding.clearSeenHashed(encoding) : encoding));
         sources.put(port, source);
         return source;
+    }
+
+    private void requireKeyType(Source source, PortConsumed<?> consumed, String method) {
+        source.keys().requireType(consumed.keyType(), client.domain(), right -> "Fix: builder." + method
+                + "(PortAddress.parse(\"" + source.port() + "\"), PortConsumed.as(\"" + consumed.name() + "\")"
+                + (right == String.class ? "" : ".withKeyType(" + right.getSimpleName() + ".class)") + ").");
     }
 
     private Serde<GenericRecord> maskedSerde(Source source) {
@@ -284,93 +379,125 @@ public final class GovernedStreamsBuilder {
         return Serdes.serdeFrom(new AvroSerializer<>(client.registry()), decoder);
     }
 
-    private static Serde<String> keySerde(Source source) {
-        return Serdes.serdeFrom(Serdes.String().serializer(), source.keys());
+    /** The keys as the port's records carry them, read as this domain sees them (hashed where it may not see them). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Serde<Object> readerKeySerde(Source source) {
+        Serializer<?> writer = source.hashedKeys()
+                ? PortKeys.text(String.class, "the hashed keys of " + source.port(), "").serializer()
+                : source.keys().portKeys().serializer();
+        return Serdes.serdeFrom((Serializer) writer, (Deserializer) source.keys());
     }
 
     // ---------------------------------------------------------------- joins
 
     /**
      * Stream-table join: each stream record joins with the table's value for its key (at the record's time, for a
-     * versioned table). With {@link PortJoined#withRekey}, the stream is re-keyed first and repartitioned to the
-     * table's partition count; without, differing partition counts are repartitioned or refused.
+     * versioned table). With {@link PortJoined#withRekey}, the stream is re-keyed first and repartitioned exactly as the
+     * table is (its partition count, and its port's key serde); without, a stream whose partition count or key
+     * encoding differs from the table's is repartitioned (or refused, per {@link PortJoined#coPartitioning()}).
+     *
+     * <p>The builder knows how the streams and tables it returned are partitioned, and those its joins return; it
+     * does not know it for one derived from them with {@code filter}, {@code mapValues} and the like. Such a stream
+     * keeps its partitioning, which {@link #build()} checks; a table it does not know cannot be the target of a
+     * re-keyed join unless its keys are {@code String} text: join the table the builder returned.
+     *
+     * @throws io.meshstreams.product.KeyTypeMismatchException if the sides' key types differ and nothing re-keys
+     * @throws CoPartitioningException if the sides are not co-partitioned and the join is asked to refuse
      */
-    public KStream<String, GenericRecord> join(KStream<String, GenericRecord> stream, KTable<String, GenericRecord> table,
-                                               ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
-                                               PortJoined joined) {
+    public <K, KT> KStream<KT, GenericRecord> join(KStream<K, GenericRecord> stream, KTable<KT, GenericRecord> table,
+                                                   ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                                   PortJoined joined) {
         return streamTableJoin(stream, table, joiner, joined, false);
     }
 
     /** Stream-table left join: stream records without a table value join with null. */
-    public KStream<String, GenericRecord> leftJoin(KStream<String, GenericRecord> stream,
-                                                   KTable<String, GenericRecord> table,
-                                                   ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
-                                                   PortJoined joined) {
+    public <K, KT> KStream<KT, GenericRecord> leftJoin(KStream<K, GenericRecord> stream, KTable<KT, GenericRecord> table,
+                                                       ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                                       PortJoined joined) {
         return streamTableJoin(stream, table, joiner, joined, true);
     }
 
-    private KStream<String, GenericRecord> streamTableJoin(KStream<String, GenericRecord> stream,
-                                                           KTable<String, GenericRecord> table,
-                                                           ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
-                                                           PortJoined joined, boolean left) {
+    @SuppressWarnings("unchecked")
+    private <K, KT> KStream<KT, GenericRecord> streamTableJoin(KStream<K, GenericRecord> stream,
+                                                               KTable<KT, GenericRecord> table,
+                                                               ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                                               PortJoined joined, boolean left) {
         registerJoin(joined);
-        Source tableSource = sourceOf.get(table);
-        Aligned aligned = align(stream, tableSource, joined);
-        KTable<String, GenericRecord> lookedUp = aligned.repartitioned()
-                ? byHashedKeys(table, joined.name() + "-right") : table;
-        Joined<String, GenericRecord, GenericRecord> spec = Joined.with(Serdes.String(), internalValueSerde,
-                internalValueSerde, joined.name());
-        return left ? aligned.stream().leftJoin(lookedUp, joiner, spec) : aligned.stream().join(lookedUp, joiner, spec);
-    }
-
-    /** Stream-stream join within a time window. The left stream is aligned to the right one's partitioning. */
-    public KStream<String, GenericRecord> join(KStream<String, GenericRecord> left, KStream<String, GenericRecord> right,
-                                               ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
-                                               JoinWindows windows, PortJoined joined) {
-        registerJoin(joined);
-        Source rightSource = sourceOf.get(right);
-        Aligned aligned = align(left, rightSource, joined);
-        KStream<String, GenericRecord> other = aligned.repartitioned() && rightSource != null && rightSource.hashedKeys()
-                ? right.repartition(repartitioned(joined.name() + "-right", rightSource.partitions()))
-                : right;
-        return aligned.stream().join(other, joiner, windows, StreamJoined.with(Serdes.String(), internalValueSerde,
-                internalValueSerde).withName(joined.name()).withStoreName(joined.name() + "-store"));
-    }
-
-    /** Table-table join on the tables' keys; the left table is repartitioned if the partition counts differ. */
-    public KTable<String, GenericRecord> join(KTable<String, GenericRecord> left, KTable<String, GenericRecord> right,
-                                              ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
-                                              PortJoined joined) {
-        registerJoin(joined);
-        Source leftSource = sourceOf.get(left);
-        Source rightSource = sourceOf.get(right);
-        KTable<String, GenericRecord> aligned = left;
-        KTable<String, GenericRecord> other = right;
-        if (leftSource != null && rightSource != null && leftSource.partitions() != rightSource.partitions()) {
-            refuseIfAsked(joined, leftSource, rightSource);
-            aligned = repartitionTable(left, joined.name() + "-left", rightSource.partitions());
-            other = byHashedKeys(right, joined.name() + "-right");
-        }
-        return aligned.join(other, joiner, Named.as(joined.name()),
-                Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
-                        .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+        Partitioning<KT> right = (Partitioning<KT>) partitioningOf.get(table);
+        Aligned<KT> aligned = align(stream, right, joined, "table");
+        // a key serde for a stream Kafka Streams repartitions itself (re-keyed with plain operators): the table's
+        Joined<KT, GenericRecord, GenericRecord> spec = Joined.with(right == null ? null : right.keySerde(),
+                internalValueSerde, internalValueSerde, joined.name());
+        KStream<KT, GenericRecord> result = left ? aligned.stream().leftJoin(table, joiner, spec)
+                : aligned.stream().join(table, joiner, spec);
+        return remember(result, aligned.partitioning());
     }
 
     /**
-     * Foreign-key table-table join: each left row joins with the right row whose key {@code foreignKey} extracts.
-     * Kafka Streams routes the lookups itself, so the partition counts need not match.
+     * Stream-stream join within a time window. The left stream is aligned to the right one's partitioning (re-keyed,
+     * or repartitioned when its partition count or key encoding differs), as in a stream-table {@link #join}.
      */
-    public KTable<String, GenericRecord> join(KTable<String, GenericRecord> left, KTable<String, GenericRecord> right,
-                                              Function<GenericRecord, String> foreignKey,
-                                              ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
-                                              PortJoined joined) {
+    @SuppressWarnings("unchecked")
+    public <K, KR> KStream<KR, GenericRecord> join(KStream<K, GenericRecord> left, KStream<KR, GenericRecord> right,
+                                                   ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                                   JoinWindows windows, PortJoined joined) {
         registerJoin(joined);
-        // Kafka Streams routes lookups and answers by the keys' bytes: tables whose keys are hashes but whose
-        // records are partitioned by the clear keys are repartitioned by the hashes first.
-        return byHashedKeys(left, joined.name() + "-left").join(byHashedKeys(right, joined.name() + "-right"),
-                foreignKey, joiner, TableJoined.as(joined.name()),
-                Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
-                        .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+        Partitioning<KR> rightPartitioning = (Partitioning<KR>) partitioningOf.get(right);
+        Aligned<KR> aligned = align(left, rightPartitioning, joined, "stream");
+        Partitioning<KR> keys = aligned.partitioning() != null ? aligned.partitioning()
+                : rightPartitioning != null ? rightPartitioning : (Partitioning<KR>) partitioningOf.get(left);
+        // the window stores' keys, and the serde of a side Kafka Streams repartitions itself
+        Serde<KR> keySerde = keys != null ? keys.keySerde() : GovernedStreamsBuilder.<KR>assumedText(joined, "stream").keySerde();
+        KStream<KR, GenericRecord> result = aligned.stream().join(right, joiner, windows, StreamJoined.with(keySerde,
+                internalValueSerde, internalValueSerde).withName(joined.name()).withStoreName(joined.name() + "-store"));
+        return remember(result, aligned.partitioning());
+    }
+
+    /**
+     * Table-table join on the tables' keys; the left table is repartitioned like the right one if their partition
+     * counts or key encodings differ (or refused, per {@link PortJoined#coPartitioning()}).
+     */
+    @SuppressWarnings("unchecked")
+    public <K> KTable<K, GenericRecord> join(KTable<K, GenericRecord> left, KTable<K, GenericRecord> right,
+                                             ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                             PortJoined joined) {
+        registerJoin(joined);
+        Partitioning<K> leftPartitioning = (Partitioning<K>) partitioningOf.get(left);
+        Partitioning<K> rightPartitioning = (Partitioning<K>) partitioningOf.get(right);
+        KTable<K, GenericRecord> aligned = left;
+        Partitioning<K> result = null;
+        if (leftPartitioning != null && rightPartitioning != null) {
+            requireSameKeyType(joined, leftPartitioning, rightPartitioning);
+            if (!leftPartitioning.coPartitionedWith(rightPartitioning)) {
+                refuseIfAsked(joined, leftPartitioning, rightPartitioning);
+                aligned = repartitionTable(left, joined.name() + "-left", rightPartitioning);
+            }
+            result = rightPartitioning;
+        }
+        Serde<K> keySerde = rightPartitioning != null ? rightPartitioning.keySerde()
+                : leftPartitioning != null ? leftPartitioning.keySerde() : null; // null: Kafka takes the left's
+        return remember(aligned.join(right, joiner, Named.as(joined.name()),
+                Materialized.<K, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
+                        .withKeySerde(keySerde).withValueSerde(internalValueSerde)), result);
+    }
+
+    /**
+     * Foreign-key table-table join: each left row joins with the right row whose key {@code foreignKey} extracts (of
+     * the right table's key type). Kafka Streams routes each lookup by the foreign key as the right table's key serde
+     * writes it, which is its port's wire format, so the lookups land in the right table's partitions; the partition
+     * counts need not match.
+     */
+    @SuppressWarnings("unchecked")
+    public <K, KO> KTable<K, GenericRecord> join(KTable<K, GenericRecord> left, KTable<KO, GenericRecord> right,
+                                                 Function<GenericRecord, KO> foreignKey,
+                                                 ValueJoiner<GenericRecord, GenericRecord, GenericRecord> joiner,
+                                                 PortJoined joined) {
+        registerJoin(joined);
+        Partitioning<K> leftPartitioning = (Partitioning<K>) partitioningOf.get(left);
+        return remember(left.join(right, foreignKey, joiner, TableJoined.as(joined.name()),
+                Materialized.<K, GenericRecord, KeyValueStore<Bytes, byte[]>>as(joined.name() + "-store")
+                        .withKeySerde(leftPartitioning == null ? null : leftPartitioning.keySerde())
+                        .withValueSerde(internalValueSerde)), leftPartitioning);
     }
 
     private void registerJoin(PortJoined joined) {
@@ -380,71 +507,106 @@ public final class GovernedStreamsBuilder {
         }
     }
 
-    /** A stream made ready for a join, and whether that repartitioned it (by the keys the topology sees). */
-    private record Aligned(KStream<String, GenericRecord> stream, boolean repartitioned) {
-    }
-
-    /** Re-keys and/or repartitions a stream so that it is co-partitioned with {@code other}. */
-    private Aligned align(KStream<String, GenericRecord> stream, @Nullable Source other, PortJoined joined) {
-        Source own = sourceOf.get(stream);
-        KeyValueMapper<String, GenericRecord, String> rekey = joined.rekey();
-        if (rekey != null) {
-            KStream<String, GenericRecord> rekeyed = stream.selectKey(rekey, Named.as(joined.name() + "-rekey"));
-            // Repartition explicitly, to the other side's count when known, so that the topic has a stable name.
-            return new Aligned(rekeyed.repartition(other == null
-                    ? Repartitioned.<String, GenericRecord>as(joined.name() + "-rekey")
-                            .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde)
-                    : repartitioned(joined.name() + "-rekey", other.partitions())), true);
+    /** A join's output is partitioned as its aligned sides are: later joins need not repartition it again. */
+    private <T> T remember(T streamOrTable, @Nullable Partitioning<?> partitioning) {
+        if (partitioning != null) {
+            partitioningOf.put(streamOrTable, partitioning.as("the output of a join (" + partitioning.what() + ")"));
         }
-        if (own != null && other != null && own.partitions() != other.partitions()) {
-            refuseIfAsked(joined, own, other);
-            return new Aligned(stream.repartition(repartitioned(joined.name() + "-left", other.partitions())), true);
-        }
-        return new Aligned(stream, false);
+        return streamOrTable;
     }
 
     /**
-     * The table partitioned by the keys the topology sees. A port's table is partitioned by the port's keys; when the
-     * topology sees them hashed, a join partner repartitioned by the hashes would look in the wrong partition, so such
-     * a table is repartitioned by its hashes too (into a store like its own) whenever its partner is repartitioned.
+     * A stream made ready for a join, and how it is partitioned then (null: as it came, which the builder does not
+     * know).
      */
-    private KTable<String, GenericRecord> byHashedKeys(KTable<String, GenericRecord> table, String name) {
-        Source source = sourceOf.get(table);
-        if (source == null || !source.hashedKeys()) {
-            return table;
-        }
-        // one repartitioned copy per table, whichever joins need it (named after the first)
-        return byHashedKeys.computeIfAbsent(table, t -> {
-            PortConsumed consumed = consumedOf.getOrDefault(t, PortConsumed.as(name));
-            return t.toStream(Named.as(name + "-to-stream"))
-                    .repartition(repartitioned(name, source.partitions()))
-                    .toTable(Named.as(name + "-to-table"), tableStore(consumed, name + "-store"));
-        });
+    private record Aligned<K>(KStream<K, GenericRecord> stream, @Nullable Partitioning<K> partitioning) {
     }
 
-    private final Map<KTable<String, GenericRecord>, KTable<String, GenericRecord>> byHashedKeys = new IdentityHashMap<>();
+    /** Re-keys and/or repartitions a stream so that it is co-partitioned with {@code other}. */
+    @SuppressWarnings("unchecked")
+    private <K, KO> Aligned<KO> align(KStream<K, GenericRecord> stream, @Nullable Partitioning<KO> other,
+                                      PortJoined joined, String otherKind) {
+        Partitioning<K> own = (Partitioning<K>) partitioningOf.get(stream);
+        KeyValueMapper<Object, GenericRecord, Object> rekey = joined.rekey();
+        if (rekey != null) {
+            Partitioning<KO> target = other != null ? other : assumedText(joined, otherKind);
+            KStream<Object, GenericRecord> rekeyed = ((KStream<Object, GenericRecord>) stream)
+                    .selectKey(rekey, Named.as(joined.name() + "-rekey"));
+            return new Aligned<>(repartition((KStream<KO, GenericRecord>) (KStream<?, ?>) rekeyed,
+                    joined.name() + "-rekey", target), target);
+        }
+        if (own == null || other == null) {
+            // Not a stream or table the builder returned: left as it is, and build() checks the finished topology.
+            return new Aligned<>((KStream<KO, GenericRecord>) (KStream<?, ?>) stream, null);
+        }
+        requireSameKeyType(joined, own, other);
+        if (own.coPartitionedWith(other)) {
+            return new Aligned<>((KStream<KO, GenericRecord>) (KStream<?, ?>) stream, other);
+        }
+        refuseIfAsked(joined, own, other);
+        return new Aligned<>(repartition((KStream<KO, GenericRecord>) (KStream<?, ?>) stream, joined.name() + "-left",
+                other), other);
+    }
 
-    private KTable<String, GenericRecord> repartitionTable(KTable<String, GenericRecord> table, String name,
-                                                           int partitions) {
-        return table.toStream(Named.as(name + "-to-stream"))
-                .repartition(repartitioned(name, partitions))
+    /** Repartitions a stream exactly as {@code like}: its key serde and, where it has one, its partition count. */
+    private <K> KStream<K, GenericRecord> repartition(KStream<K, GenericRecord> stream, String name,
+                                                      Partitioning<K> like) {
+        Repartitioned<K, GenericRecord> repartitioned = Repartitioned.<K, GenericRecord>as(name)
+                .withKeySerde(like.keySerde()).withValueSerde(internalValueSerde);
+        if (like.partitions() != Partitioning.UNKNOWN) {
+            repartitioned = repartitioned.withNumberOfPartitions(like.partitions());
+        }
+        topics.put(name + "-repartition", like.layout());
+        KStream<K, GenericRecord> result = stream.repartition(repartitioned);
+        partitioningOf.put(result, like.as(name + "-repartition (like " + like.what() + ")"));
+        return result;
+    }
+
+    /**
+     * The partitioning the builder assumes for a side it did not return, when a re-keyed join must repartition the
+     * other side like it: {@code String} keys as UTF-8 text (a {@code STRING} port, or hashed keys), in a partition
+     * count Kafka Streams aligns. {@link #build()} checks the result against the side's real topic.
+     */
+    @SuppressWarnings("unchecked")
+    private static <K> Partitioning<K> assumedText(PortJoined joined, String kind) {
+        PortKeys<String> text = PortKeys.text(String.class, "join '" + joined.name() + "'", " The " + kind + " of the"
+                + " join is not one the governed builder returned (it went through filter, mapValues or the like, or"
+                + " was read with streamsBuilder()), so the builder took its keys to be String text. Fix: pass the "
+                + kind + " that builder." + kind + "(...) returned to the join (filter in the joiner, or after the"
+                + " join), so that the builder knows its keys.");
+        return (Partitioning<K>) (Partitioning<?>) new Partitioning<>("the " + kind + " of join '" + joined.name()
+                + "' (taken to have String keys as text)", Partitioning.UNKNOWN, String.class, text.serde(),
+                KeyEncoding.text());
+    }
+
+    private static void requireSameKeyType(PortJoined joined, Partitioning<?> left, Partitioning<?> right) {
+        if (left.keyType() != right.keyType()) {
+            throw new io.meshstreams.product.KeyTypeMismatchException("Join '" + joined.name() + "' joins "
+                    + left.what() + ", whose keys are " + left.keyType().getSimpleName() + ", with " + right.what()
+                    + ", whose keys are " + right.keyType().getSimpleName() + ": equal keys of two types never meet."
+                    + " Fix: re-key the left side to " + right.keyType().getSimpleName() + " in the join, e.g."
+                    + " PortJoined.as(\"" + joined.name() + "\").withRekeyByField(\"<its field that holds the "
+                    + "right side's key>\").");
+        }
+    }
+
+    private <K> KTable<K, GenericRecord> repartitionTable(KTable<K, GenericRecord> table, String name,
+                                                          Partitioning<K> like) {
+        KTable<K, GenericRecord> result = repartition(table.toStream(Named.as(name + "-to-stream")), name, like)
                 .toTable(Named.as(name + "-to-table"),
-                        Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-store")
-                                .withKeySerde(Serdes.String()).withValueSerde(internalValueSerde));
+                        Materialized.<K, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-store")
+                                .withKeySerde(like.keySerde()).withValueSerde(internalValueSerde));
+        partitioningOf.put(result, like.as(name + " (like " + like.what() + ")"));
+        return result;
     }
 
-    private void refuseIfAsked(PortJoined joined, Source left, Source right) {
+    private void refuseIfAsked(PortJoined joined, Partitioning<?> left, Partitioning<?> right) {
         if (joined.coPartitioning() == CoPartitioning.REFUSE) {
-            throw new CoPartitioningException(TopologyChecks.notCoPartitioned("Join '" + joined.name() + "'",
-                    Map.of(left.port().topic(), left.partitions(), right.port().topic(), right.partitions())));
+            Map<String, TopologyChecks.TopicLayout> layouts = new LinkedHashMap<>();
+            layouts.put(left.what(), left.layout());
+            layouts.put(right.what(), right.layout());
+            throw new CoPartitioningException(TopologyChecks.notCoPartitioned("Join '" + joined.name() + "'", layouts));
         }
-    }
-
-    private Repartitioned<String, GenericRecord> repartitioned(String name, int partitions) {
-        return Repartitioned.<String, GenericRecord>as(name)
-                .withKeySerde(Serdes.String())
-                .withValueSerde(internalValueSerde)
-                .withNumberOfPartitions(partitions);
     }
 
     // ---------------------------------------------------------------- output
@@ -460,7 +622,7 @@ public final class GovernedStreamsBuilder {
      * @throws AccessDeniedException if the port belongs to another domain
      * @throws MeshException         if the port is not in the catalog or its schema is not registered
      */
-    public void to(KStream<String, ? extends GenericRecord> stream, PortAddress port, PortProduced produced) {
+    public void to(KStream<?, ? extends GenericRecord> stream, PortAddress port, PortProduced produced) {
         if (!port.domain().equals(client.domain())) {
             throw new AccessDeniedException(client.domain(), port, "Domain '" + client.domain() + "' cannot publish on "
                     + port + ": the port belongs to domain '" + port.domain() + "'. A topology publishes on its"
@@ -471,7 +633,7 @@ public final class GovernedStreamsBuilder {
     }
 
     /** {@link #to(KStream, PortAddress, PortProduced)} for an address written out. */
-    public void to(KStream<String, ? extends GenericRecord> stream, String port, PortProduced produced) {
+    public void to(KStream<?, ? extends GenericRecord> stream, String port, PortProduced produced) {
         to(stream, PortAddress.parse(port), produced);
     }
 
@@ -482,12 +644,12 @@ public final class GovernedStreamsBuilder {
      *             the highest major version silently.
      */
     @Deprecated(forRemoval = true)
-    public void to(KStream<String, ? extends GenericRecord> stream, DataProduct product, String portName,
+    public void to(KStream<?, ? extends GenericRecord> stream, DataProduct product, String portName,
                    PortProduced produced) {
         to(stream, product, product.outputPort(portName), produced);
     }
 
-    private void to(KStream<String, ? extends GenericRecord> stream, DataProduct product, OutputPort port,
+    private void to(KStream<?, ? extends GenericRecord> stream, DataProduct product, OutputPort port,
                     PortProduced produced) {
         PortAddress address = product.address(port);
         if (!product.domain().equals(client.domain())) {
@@ -503,11 +665,13 @@ public final class GovernedStreamsBuilder {
                     + address.valueSubject() + ". Provision " + product.id() + " first.", e);
         }
         @SuppressWarnings("unchecked")
-        KStream<String, GenericRecord> records = (KStream<String, GenericRecord>) stream;
+        KStream<Object, GenericRecord> records = (KStream<Object, GenericRecord>) stream;
         String processor = produced.name();
-        Serializer<Object> keySerializer = port.key().format() == KeyDefinition.Format.AVRO
-                ? new AvroSerializer<>(client.registry(), Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false), true)
-                : null;
+        PortKeys<?> keys = PortKeys.of(client.registry(), address, port);
+        if (keys.format() == KeyDefinition.Format.AVRO) {
+            keys.schemaId(); // the canonical key schema's id: not provisioned fails here, not on every record
+        }
+        Serializer<Object> keySerializer = keys.format() == KeyDefinition.Format.AVRO ? keys.fieldValueSerializer() : null;
         records.process(() -> new ContractEnforcingProcessor(address, port, client.domain(), registered.id(),
                         registered.version(), keySerializer, client.meterRegistry(), applicationId), Named.as(processor))
                 .to(ContractEnforcingProcessor.router(address), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -533,9 +697,7 @@ public final class GovernedStreamsBuilder {
         var topology = streams.build();
         var description = topology.describe();
         refuseUngovernedPorts(description);
-        Map<String, Integer> partitions = new LinkedHashMap<>();
-        sources.values().forEach(source -> partitions.put(source.port().topic(), source.partitions()));
-        TopologyChecks.requireCoPartitioned(description, partitions, this::partitions);
+        TopologyChecks.requireCoPartitioned(description, topics, this::partitions);
         Map<PortAddress, Set<PortAddress>> lineage = TopologyChecks.lineage(description,
                 outputs.stream().collect(java.util.stream.Collectors.toMap(Output::processorName, Output::port,
                         (a, b) -> a, LinkedHashMap::new)), globalCopies);

@@ -10,7 +10,11 @@ import java.util.Optional;
 /**
  * A record read from a port, decoded with the port's contract schema.
  *
- * @param key       the key as text (ports' keys are strings, or Avro primitives rendered as text), or null
+ * @param <K> the key type
+ * @param <V> the value type: {@code GenericRecord} or a generated {@code SpecificRecord}
+ *
+ * @param key       the key, of the port's key field's type ({@code String}, {@code Integer} or {@code Long}; a key the
+ *                  consumer sees hashed is a {@code String}), or null
  * @param value     the decoded value
  * @param headers   the record's headers: the contract header {@code mesh}, a {@code traceparent}, ...
  * @param topic     the port's topic
@@ -18,7 +22,7 @@ import java.util.Optional;
  * @param offset    its offset
  * @param timestamp its timestamp, epoch milliseconds
  */
-public record PortMessage<V>(@Nullable String key, V value, Headers headers, String topic, int partition, long offset,
+public record PortMessage<K, V>(@Nullable K key, V value, Headers headers, String topic, int partition, long offset,
                              long timestamp) {
 
     /** The contract the record was published under, from its {@code mesh} header; empty if it has none. */

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * written with older compatible schemas are resolved to it).
  *
  * <pre>{@code
- * try (PortSubscriber<GenericRecord> orders = client.subscriber(PortAddress.parse("orders.order-events.placed.v1"),
+ * try (PortSubscriber<String, GenericRecord> orders = client.subscriber(PortAddress.parse("orders.order-events.placed.v1"),
  *         SubscriberOptions.named("revenue"))) {
  *     while (running) {
  *         orders.poll(Duration.ofSeconds(1), message -> revenue.add(message.value()));
@@ -36,10 +36,16 @@ import java.util.function.Consumer;
  *       {@code mesh.subscribe.paused.partitions} (tagged {@code port}, {@code subscriber}) show the outage.</li>
  *   <li>At least once: offsets are committed after the handler returned for every record of a poll. An exception
  *       from the handler propagates and the records from the failing one on are read again.</li>
+ *   <li>Keys are of the port's key field's type ({@code String}, {@code Integer}, {@code Long}), or {@code String}
+ *       when the consumer sees them hashed; {@code STRING} keys are read from their text, {@code AVRO} keys with the
+ *       port's canonical key schema.</li>
  *   <li>Not thread-safe, like a {@code KafkaConsumer}: one thread polls. The creator closes it.</li>
  * </ol>
+ *
+ * @param <K> the key type
+ * @param <V> the value type: {@code GenericRecord} or a generated {@code SpecificRecord}
  */
-public interface PortSubscriber<V> extends AutoCloseable {
+public interface PortSubscriber<K, V> extends AutoCloseable {
 
     PortAddress port();
 
@@ -48,7 +54,7 @@ public interface PortSubscriber<V> extends AutoCloseable {
      *
      * @return the number of records handed to the handler
      */
-    int poll(Duration timeout, Consumer<PortMessage<V>> handler);
+    int poll(Duration timeout, Consumer<PortMessage<K, V>> handler);
 
     SubscriberStats stats();
 

@@ -161,7 +161,7 @@ class MaskedKeysAndDeadLettersIT {
         }
     }
 
-    /** A port keyed in Avro by a long: readers see the number as text, or its hash when the field is classified. */
+    /** A port keyed in Avro by a long: readers see a Long, or its hash (a String) when the field is classified. */
     @Test
     void avroKeysAreReadAsTheirValueAndHashedLikeTheFieldWhenClassified(TestMesh mesh) {
         String suffix = mesh.uniqueTopic("a");
@@ -174,15 +174,15 @@ class MaskedKeysAndDeadLettersIT {
                 .build();
         customers.provision(product);
         for (String port : List.of("accounts", "private-accounts")) {
-            try (PortPublisher<String, GenericRecord> publisher = customers.publisher(product, port)) {
+            try (PortPublisher<Long, GenericRecord> publisher = customers.publisher(product.address(
+                    product.outputPort(port)), Long.class, GenericRecord.class)) {
                 for (long n = 1001; n <= 1010; n++) {
                     GenericRecord account = new GenericData.Record(ACCOUNT);
                     account.put("accountNumber", n);
                     account.put("holder", "Holder " + n);
                     account.put("balance", 10.0 * n);
-                    // a key given as text for a long key field is written as the field's long
-                    PublishResult result = n % 2 == 0 ? publisher.publish(Long.toString(n), account)
-                            : publisher.publish(account);
+                    // a key given or taken from the field: the same long
+                    PublishResult result = n % 2 == 0 ? publisher.publish(n, account) : publisher.publish(account);
                     assertThat(result.isPublished()).isTrue();
                 }
             }
@@ -192,19 +192,20 @@ class MaskedKeysAndDeadLettersIT {
         FieldMasker masker = FieldMasker.create(product.outputPort("private-accounts"), "INTERNAL",
                 analytics.maskingRules());
 
-        List<PortMessage<GenericRecord>> received = new ArrayList<>();
-        try (PortSubscriber<GenericRecord> subscriber = analytics.subscriber(open, SubscriberOptions.named("accounts-" + suffix))) {
+        List<PortMessage<Long, GenericRecord>> received = new ArrayList<>();
+        try (PortSubscriber<Long, GenericRecord> subscriber = analytics.subscriber(open,
+                SubscriberOptions.named("accounts-" + suffix), Long.class, GenericRecord.class)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 subscriber.poll(Duration.ofMillis(200), received::add);
                 return received.size() >= 10;
             });
         }
-        assertThat(received).allSatisfy(m -> assertThat(m.key()).isEqualTo(m.value().get("accountNumber").toString()));
+        assertThat(received).allSatisfy(m -> assertThat(m.key()).isEqualTo(m.value().get("accountNumber")));
 
-        Map<String, Long> openKeys = new ConcurrentHashMap<>();
+        Map<Long, Long> openKeys = new ConcurrentHashMap<>();
         Map<String, String> hiddenKeys = new ConcurrentHashMap<>();
         GovernedStreamsBuilder builder = GovernedStreamsBuilder.create(analytics, "account-keys-" + suffix);
-        builder.table(open.topic()).toStream(Named.as("open-to-stream"))
+        builder.table(open, PortConsumed.as("open").withKeyType(Long.class)).toStream(Named.as("open-to-stream"))
                 .foreach((key, value) -> openKeys.put(key, (Long) value.get("accountNumber")), Named.as("collect-open"));
         builder.stream(hidden.topic())
                 .foreach((key, value) -> hiddenKeys.put(key, value.get("accountNumber").toString()),
@@ -216,7 +217,7 @@ class MaskedKeysAndDeadLettersIT {
                 assertThat(hiddenKeys).hasSize(10);
             });
         }
-        openKeys.forEach((key, number) -> assertThat(key).isEqualTo(number.toString()));
+        openKeys.forEach((key, number) -> assertThat(key).isEqualTo(number));
         // the hashed key equals the hashed field: they still join
         hiddenKeys.forEach((key, hashedField) -> assertThat(key).isEqualTo(hashedField).matches("[0-9a-f]{64}"));
         assertThat(hiddenKeys.keySet()).contains(masker.maskKey("1001"));

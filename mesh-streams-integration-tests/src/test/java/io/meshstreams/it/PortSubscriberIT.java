@@ -83,8 +83,8 @@ class PortSubscriberIT {
 
     @Test
     void aGrantedDomainReadsEveryRecordAndPoisonPillsAreDeadLetteredWithoutStoppingTheLoop(TestMesh mesh) {
-        List<PortMessage<GenericRecord>> received = new ArrayList<>();
-        try (PortSubscriber<GenericRecord> subscriber = analytics.subscriber(port,
+        List<PortMessage<String, GenericRecord>> received = new ArrayList<>();
+        try (PortSubscriber<String, GenericRecord> subscriber = analytics.subscriber(port,
                 SubscriberOptions.named("revenue-" + mesh.uniqueTopic("g")).withDeadLetterTopic(port.topic() + ".dlq-test"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 subscriber.poll(Duration.ofMillis(200), received::add);
@@ -124,7 +124,7 @@ class PortSubscriberIT {
     void withSkipPoisonPillsAreCountedAndSkippedAndAFailingHandlerSeesTheRecordAgain(TestMesh mesh) {
         List<String> received = new ArrayList<>();
         boolean[] failedOnce = {false};
-        try (PortSubscriber<GenericRecord> subscriber = analytics.subscriber(port,
+        try (PortSubscriber<String, GenericRecord> subscriber = analytics.subscriber(port,
                 SubscriberOptions.named("skipping-" + mesh.uniqueTopic("s")).withOnUndecodable(OnUndecodable.SKIP))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 try {
@@ -151,7 +151,7 @@ class PortSubscriberIT {
     void aHandlerThatThrowsAnErrorLosesNoRecords(TestMesh mesh) {
         List<String> received = new ArrayList<>();
         java.util.Set<String> failedOnce = new java.util.HashSet<>();
-        try (PortSubscriber<GenericRecord> subscriber = analytics.subscriber(port,
+        try (PortSubscriber<String, GenericRecord> subscriber = analytics.subscriber(port,
                 SubscriberOptions.named("erring-" + mesh.uniqueTopic("e")).withOnUndecodable(OnUndecodable.SKIP))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 try {

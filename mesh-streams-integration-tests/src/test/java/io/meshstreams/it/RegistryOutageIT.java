@@ -162,7 +162,7 @@ class RegistryOutageIT {
                 assertThat(numbers).as("partition %d", partition).isSorted().doesNotHaveDuplicates());
     }
 
-    static int poll(PortSubscriber<GenericRecord> subscriber, List<PortMessage<GenericRecord>> into) {
+    static int poll(PortSubscriber<String, GenericRecord> subscriber, List<PortMessage<String, GenericRecord>> into) {
         return subscriber.poll(Duration.ofMillis(100), into::add);
     }
 
@@ -180,15 +180,15 @@ class RegistryOutageIT {
         PortAddress port = productV1.address(productV1.outputPort("placed"));
         String deadLetters = port.topic() + ".dlq-outage";
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        List<PortMessage<GenericRecord>> byResuming = new ArrayList<>();
-        List<PortMessage<GenericRecord>> byReplaced = new ArrayList<>();
-        List<PortMessage<GenericRecord>> byFresh = new ArrayList<>();
+        List<PortMessage<String, GenericRecord>> byResuming = new ArrayList<>();
+        List<PortMessage<String, GenericRecord>> byReplaced = new ArrayList<>();
+        List<PortMessage<String, GenericRecord>> byFresh = new ArrayList<>();
         try (ReaderRegistry registry = new ReaderRegistry(mesh);
              MeshClient analytics = analytics(mesh, registry, meters)) {
             String resuming = "resuming-" + suffix;
             String replaced = "replaced-" + suffix;
-            try (PortSubscriber<GenericRecord> a = analytics.subscriber(port, options(resuming, deadLetters))) {
-                PortSubscriber<GenericRecord> b = analytics.subscriber(port, options(replaced, deadLetters));
+            try (PortSubscriber<String, GenericRecord> a = analytics.subscriber(port, options(resuming, deadLetters))) {
+                PortSubscriber<String, GenericRecord> b = analytics.subscriber(port, options(replaced, deadLetters));
                 try {
                     // given: both have read v1 (its id is cached) ...
                     publish(productV1, Orders.PLACED, 0, BATCH);
@@ -232,7 +232,7 @@ class RegistryOutageIT {
                 assertThat(meter(meters, "mesh.subscribe.paused.partitions", "analytics." + resuming)).isZero();
             }
             // and a fresh member of the other group starts exactly where its predecessor stopped
-            try (PortSubscriber<GenericRecord> fresh = analytics.subscriber(port, options(replaced, deadLetters))) {
+            try (PortSubscriber<String, GenericRecord> fresh = analytics.subscriber(port, options(replaced, deadLetters))) {
                 await().atMost(Duration.ofSeconds(60)).pollInSameThread().until(() -> {
                     poll(fresh, byFresh);
                     return byFresh.size() >= 2 * BATCH;
@@ -244,7 +244,7 @@ class RegistryOutageIT {
         List<Integer> all = IntStream.range(0, 3 * BATCH).boxed().toList();
         assertThat(byResuming).extracting(m -> number(m.value().get("orderId").toString()))
                 .containsExactlyInAnyOrderElementsOf(all);
-        List<PortMessage<GenericRecord>> group = new ArrayList<>(byReplaced);
+        List<PortMessage<String, GenericRecord>> group = new ArrayList<>(byReplaced);
         group.addAll(byFresh);
         assertThat(group).extracting(m -> number(m.value().get("orderId").toString()))
                 .containsExactlyInAnyOrderElementsOf(all);
@@ -259,7 +259,7 @@ class RegistryOutageIT {
                 .withRegistryRetryBackoff(Duration.ofMillis(100), Duration.ofMillis(800));
     }
 
-    private static Map<Integer, List<Integer>> perPartition(Collection<PortMessage<GenericRecord>> messages) {
+    private static Map<Integer, List<Integer>> perPartition(Collection<PortMessage<String, GenericRecord>> messages) {
         return messages.stream().collect(Collectors.groupingBy(PortMessage::partition, TreeMap::new,
                 Collectors.mapping(m -> number(m.value().get("orderId").toString()), Collectors.toList())));
     }

@@ -2,9 +2,9 @@ package io.meshstreams.internal.provision;
 
 import io.meshstreams.MeshException;
 import io.meshstreams.catalog.ProductCatalog;
-import io.meshstreams.internal.avro.SchemaFields;
 import io.meshstreams.internal.product.DescriptorWriter;
 import io.meshstreams.internal.registry.AvroCompatibility;
+import io.meshstreams.internal.serde.PortKeys;
 import io.meshstreams.product.DataProduct;
 import io.meshstreams.product.KeyDefinition;
 import io.meshstreams.product.OutputPort;
@@ -78,8 +78,8 @@ public final class ClusterProvisioning {
                     "where records that break the contract go");
             subject(changes, product, port, address.valueSubject(), port.valueSchema());
             if (port.key().format() == KeyDefinition.Format.AVRO) {
-                Schema keySchema = SchemaFields.nonNull(SchemaFields.byPath(port.valueSchema()).get(port.key().field()).schema());
-                subject(changes, product, port, address.keySubject(), keySchema);
+                // the one key schema that publishers, topologies and subscribers look up (never register)
+                subject(changes, product, port, address.keySubject(), PortKeys.keySchema(port));
             }
         }
         String catalogTopic = catalog.topic();
@@ -425,7 +425,7 @@ public final class ClusterProvisioning {
                 return port.valueSchema();
             }
             if (subject.equals(address.keySubject())) {
-                return SchemaFields.nonNull(SchemaFields.byPath(port.valueSchema()).get(port.key().field()).schema());
+                return PortKeys.keySchema(port);
             }
         }
         throw new IllegalStateException("The plan names subject " + subject + ", which is not part of " + product.id());

@@ -28,9 +28,10 @@ import java.util.List;
  * The contract of an output port, inside a topology: each record is checked as a publisher checks it and forwarded
  * as bytes with the contract headers, to the port or (with the violations) to its quarantine topic; for a port that
  * rejects, a violation is an exception that the topology's processing exception handler sends to the dead-letter
- * topic. {@link #router(PortAddress)} picks the topic by the headers.
+ * topic. Records are keyed on the port by its key field, written as the port writes keys (the canonical key schema
+ * for an Avro key), whatever their key in the topology. {@link #router(PortAddress)} picks the topic by the headers.
  */
-public final class ContractEnforcingProcessor implements Processor<String, GenericRecord, byte[], byte[]> {
+public final class ContractEnforcingProcessor implements Processor<Object, GenericRecord, byte[], byte[]> {
     private final PortAddress address;
     private final OutputPort port;
     private final int schemaId;
@@ -72,7 +73,7 @@ public final class ContractEnforcingProcessor implements Processor<String, Gener
     }
 
     @Override
-    public void process(Record<String, GenericRecord> record) {
+    public void process(Record<Object, GenericRecord> record) {
         ContractEnforcer.Checked checked = record.value() == null
                 ? new ContractEnforcer.Checked(null, null, List.of(Violation.ofSchema("", "the record has no value"
                         + " (a delete); an output port carries records, so publish a stream of values")))

@@ -1,10 +1,12 @@
 package io.meshstreams.internal.streams;
 
+import io.meshstreams.internal.serde.KeyEncoding;
 import io.meshstreams.product.PortAddress;
 import io.meshstreams.streams.CoPartitioningException;
 import io.meshstreams.streams.GovernedStreamsBuilder;
 
 import org.apache.kafka.streams.TopologyDescription;
+import org.jspecify.annotations.Nullable;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,27 +18,50 @@ import java.util.Set;
 import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
-/** Checks a finished topology from its public description: co-partitioning of joins, and lineage of outputs. */
+/** Checks a finished topology from its public description: co-partitioning of joins (counts and key encodings), and lineage of outputs. */
 public final class TopologyChecks {
     private TopologyChecks() {
     }
 
-    /** The message for inputs that are not co-partitioned: the counts, and the three ways out. */
-    public static String notCoPartitioned(String what, Map<String, Integer> partitionsByTopic) {
-        return what + " reads topics that are not co-partitioned: " + partitionsByTopic.entrySet().stream()
-                .map(e -> e.getKey() + " has " + e.getValue() + (e.getValue() == 1 ? " partition" : " partitions"))
-                .collect(Collectors.joining(", ")) + ". A join needs both sides in the same number of partitions."
+    /**
+     * How a topic of a topology is partitioned, as far as the builder knows it.
+     *
+     * @param partitions its partition count, or {@link Partitioning#UNKNOWN} when Kafka Streams sizes it
+     * @param encoding   how its keys are written, or null when the builder does not know (a topic of the domain's
+     *                   own read with a plain source)
+     */
+    public record TopicLayout(int partitions, @Nullable KeyEncoding encoding) {
+        String describe() {
+            return (partitions == Partitioning.UNKNOWN ? "a partition count that Kafka Streams chooses"
+                    : partitions + (partitions == 1 ? " partition" : " partitions"))
+                    + (encoding == null ? "" : ", keys " + encoding.description());
+        }
+    }
+
+    /** The message for inputs that are not co-partitioned: the counts, the key encodings, and the ways out. */
+    public static String notCoPartitioned(String what, Map<String, TopicLayout> layouts) {
+        return what + " reads topics that are not co-partitioned: " + layouts.entrySet().stream()
+                .map(e -> e.getKey() + " has " + e.getValue().describe())
+                .collect(Collectors.joining("; ")) + ". A join needs both sides in the same number of partitions,"
+                + " with their keys written the same way: Kafka places a record by the murmur2 hash of its key's bytes,"
+                + " so a key written as text and the same key written in Avro land in different partitions."
                 + " Ways out: (1) let the governed join repartition: PortJoined.as(...) with CoPartitioning.REPARTITION"
-                + " (the default), (2) re-key the stream in the join with PortJoined.withRekey(...), which repartitions"
-                + " it, or repartition it yourself with stream.repartition(Repartitioned.numberOfPartitions(n)), or"
-                + " (3) ask the producing domains to give the ports the same partition count.";
+                + " (the default), which rewrites one side's keys the way the other side's port writes them, into the"
+                + " other side's partition count, (2) re-key the stream in the join with PortJoined.withRekey(...), which"
+                + " repartitions it like the table it joins (join the streams and tables the builder returned, so"
+                + " that it knows how they are partitioned), or (3) ask the producing domains to give the ports the same"
+                + " partition count and key format.";
     }
 
     /**
-     * Every sub-topology that joins must read port topics of one partition count (internal topics are sized by Kafka
-     * Streams itself).
+     * Every sub-topology that joins must read topics of one partition count and one key encoding. Counts and
+     * encodings come from {@code known} (ports, and the repartition topics the governed builder writes); the count of
+     * a topic of the domain's own is looked up; other internal topics are sized by Kafka Streams itself and skipped.
+     *
+     * @param known  the ports and internal topics whose layout the builder knows, by topic as the description names it
+     * @param lookup the partition count of any other topic
      */
-    public static void requireCoPartitioned(TopologyDescription description, Map<String, Integer> known,
+    public static void requireCoPartitioned(TopologyDescription description, Map<String, TopicLayout> known,
                                             ToIntFunction<String> lookup) {
         Set<String> written = writtenTopics(description);
         for (TopologyDescription.Subtopology subtopology : description.subtopologies()) {
@@ -46,14 +71,20 @@ public final class TopologyChecks {
             if (!joins) {
                 continue;
             }
-            Map<String, Integer> counts = new LinkedHashMap<>();
+            Map<String, TopicLayout> layouts = new LinkedHashMap<>();
             for (String topic : sourceTopics(subtopology)) {
-                if (!written.contains(topic)) { // topics the topology writes itself are sized by Kafka Streams
-                    counts.put(topic, known.containsKey(topic) ? known.get(topic) : lookup.applyAsInt(topic));
+                if (known.containsKey(topic)) {
+                    layouts.put(topic, known.get(topic));
+                } else if (!written.contains(topic)) { // other topics the topology writes are sized by Kafka Streams
+                    layouts.put(topic, new TopicLayout(lookup.applyAsInt(topic), null));
                 }
             }
-            if (new HashSet<>(counts.values()).size() > 1) {
-                throw new CoPartitioningException(notCoPartitioned("Sub-topology " + subtopology.id(), counts));
+            Set<Integer> counts = layouts.values().stream().map(TopicLayout::partitions)
+                    .filter(count -> count != Partitioning.UNKNOWN).collect(Collectors.toSet());
+            Set<KeyEncoding> encodings = layouts.values().stream().map(TopicLayout::encoding)
+                    .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+            if (counts.size() > 1 || encodings.size() > 1) {
+                throw new CoPartitioningException(notCoPartitioned("Sub-topology " + subtopology.id(), layouts));
             }
         }
     }

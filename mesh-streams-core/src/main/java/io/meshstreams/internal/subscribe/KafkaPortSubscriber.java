@@ -44,7 +44,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** {@link PortSubscriber} over a {@code KafkaConsumer<byte[], byte[]>}: decoding happens here, so a bad record is ours. */
-public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
+public final class KafkaPortSubscriber<K, V> implements PortSubscriber<K, V> {
     private static final Logger log = LoggerFactory.getLogger(KafkaPortSubscriber.class);
     public static final String DEAD_LETTER_REASON = "mesh.dead-letter.reason";
     public static final String DEAD_LETTER_TOPIC = "mesh.dead-letter.topic";
@@ -55,8 +55,8 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
     public static final String DEAD_LETTER_PAYLOAD = "mesh.dead-letter.payload";
 
     /** Everything a subscriber needs, resolved by the client. */
-    public record Setup<V>(PortAddress address, String consumerDomain, String name, KafkaConsumer<byte[], byte[]> consumer,
-                           Deserializer<V> valueDeserializer, Deserializer<?> keyDeserializer, OnUndecodable onUndecodable,
+    public record Setup<K, V>(PortAddress address, String consumerDomain, String name, KafkaConsumer<byte[], byte[]> consumer,
+                           Deserializer<V> valueDeserializer, Deserializer<K> keyDeserializer, OnUndecodable onUndecodable,
                            @Nullable String deadLetterTopic, @Nullable Supplier<KafkaProducer<byte[], byte[]>> deadLetterProducer,
                            boolean masked, MeterRegistry meters, Duration registryRetryBackoff,
                            Duration registryRetryBackoffMax) {
@@ -81,7 +81,7 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
     private final String consumerName;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<V> valueDeserializer;
-    private final Deserializer<?> keyDeserializer;
+    private final Deserializer<K> keyDeserializer;
     private final OnUndecodable onUndecodable;
     private final @Nullable String deadLetterTopic;
     private final @Nullable Supplier<KafkaProducer<byte[], byte[]>> deadLetterProducerFactory;
@@ -100,7 +100,7 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
     private long skipped;
     private long deadLettered;
 
-    public KafkaPortSubscriber(Setup<V> setup) {
+    public KafkaPortSubscriber(Setup<K, V> setup) {
         this.address = setup.address();
         this.topic = address.topic();
         this.consumerName = setup.consumerDomain() + "." + setup.name();
@@ -175,7 +175,7 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
     }
 
     @Override
-    public int poll(Duration timeout, Consumer<PortMessage<V>> handler) {
+    public int poll(Duration timeout, Consumer<PortMessage<K, V>> handler) {
         resumeDue();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout(timeout));
         if (records.isEmpty()) {
@@ -190,7 +190,7 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
                 if (stalledNow.contains(partition)) {
                     continue; // read again from the stalled record once the partition resumes
                 }
-                PortMessage<V> message;
+                PortMessage<K, V> message;
                 try {
                     message = decode(record);
                 } catch (SchemaUnavailableException e) {
@@ -329,7 +329,7 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
         }
     }
 
-    private PortMessage<V> decode(ConsumerRecord<byte[], byte[]> record) {
+    private PortMessage<K, V> decode(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
             throw new IllegalArgumentException("the record has no value (a tombstone); ports carry records, not deletes");
         }
@@ -337,8 +337,8 @@ public final class KafkaPortSubscriber<V> implements PortSubscriber<V> {
         if (value == null) {
             throw new IllegalArgumentException("the value decoded to null");
         }
-        Object key = record.key() == null ? null : keyDeserializer.deserialize(record.topic(), record.headers(), record.key());
-        return new PortMessage<>(key == null ? null : key.toString(), value, record.headers(), record.topic(),
+        K key = record.key() == null ? null : keyDeserializer.deserialize(record.topic(), record.headers(), record.key());
+        return new PortMessage<>(key, value, record.headers(), record.topic(),
                 record.partition(), record.offset(), record.timestamp());
     }
 

@@ -11,6 +11,7 @@ import io.meshstreams.publish.PortPublisher;
 import io.meshstreams.publish.PortRecord;
 import io.meshstreams.publish.PublishCallback;
 import io.meshstreams.publish.PublishResult;
+import io.meshstreams.publish.PublisherOptions;
 import io.meshstreams.publish.PublisherStats;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -61,7 +62,7 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     /** Everything a publisher needs, resolved by the client before it is created. */
     public record Setup(PortAddress address, OutputPort port, String domain, int schemaId, int schemaVersion,
                         Producer<byte[], byte[]> producer, boolean transactional,
-                        @Nullable Serializer<Object> avroKeySerializer, MeterRegistry meters, String name) {
+                        @Nullable Serializer<Object> avroKeySerializer, MeterRegistry meters, PublisherOptions options) {
     }
 
     private final PortAddress address;
@@ -98,17 +99,17 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         this.producer = setup.producer();
         this.transactional = setup.transactional();
         this.headers = new PublisherHeaders(new ContractHeader(port.majorVersion(), setup.schemaVersion(), setup.schemaId(),
-                setup.domain()), address.topic());
+                setup.domain()), address.topic(), setup.options().contractHeader());
         // Metrics read the publisher's own counters when they are scraped: no meter call on the publish path.
         MeterRegistry meters = setup.meters();
         String portTag = address.topic();
-        counter(meters, portTag, setup.name(), "published", published);
-        counter(meters, portTag, setup.name(), "quarantined", quarantined);
-        counter(meters, portTag, setup.name(), "rejected", rejected);
-        counter(meters, portTag, setup.name(), "failed", failed);
+        counter(meters, portTag, setup.options().name(), "published", published);
+        counter(meters, portTag, setup.options().name(), "quarantined", quarantined);
+        counter(meters, portTag, setup.options().name(), "rejected", rejected);
+        counter(meters, portTag, setup.options().name(), "failed", failed);
         FunctionTimer.builder("mesh.publish.check", this, p -> p.checks.sum(), p -> p.checkNanos.sum(), TimeUnit.NANOSECONDS)
                 .description("Time to check records against their port's contract and serialize them")
-                .tags(Tags.of("port", portTag, "publisher", setup.name()))
+                .tags(Tags.of("port", portTag, "publisher", setup.options().name()))
                 .register(meters);
     }
 

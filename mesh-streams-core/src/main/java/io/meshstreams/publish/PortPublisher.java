@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *   <li>A transactional publisher ({@link PublisherOptions#withTransactionalId(String)}) publishes only inside
  *       {@link #transaction(Consumer)}, on the thread that runs it; everything published there, quarantined records
  *       included, commits or aborts together.</li>
- *   <li>{@link #close()} sends what is buffered and releases the producer; the creator closes the publisher.</li>
+ *   <li>{@link #close()} sends what is buffered, releases the producer and removes the publisher's meters from the
+ *       registry; the creator closes the publisher.</li>
  * </ol>
  *
  * @param <K> the key type: the key field's value, as the caller passes it

@@ -16,6 +16,7 @@ import io.meshstreams.publish.PublisherStats;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.apache.avro.Schema;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -65,6 +67,9 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
                         @Nullable Serializer<Object> avroKeySerializer, MeterRegistry meters, PublisherOptions options) {
     }
 
+    /** The {@code instance} tag of the meters: a number per publisher of this JVM, so no two share a meter. */
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
     private final PortAddress address;
     private final String topic;
     private final String quarantineTopic;
@@ -74,6 +79,9 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
     private final Producer<byte[], byte[]> producer;
     private final boolean transactional;
     private final PublisherHeaders headers;
+    private final MeterRegistry meterRegistry;
+    /** This publisher's own meters, removed from the registry when it closes. */
+    private final List<Meter> meters = new ArrayList<>(5);
 
     private final LongAdder published = new LongAdder();
     private final LongAdder quarantined = new LongAdder();
@@ -100,24 +108,28 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
         this.transactional = setup.transactional();
         this.headers = new PublisherHeaders(new ContractHeader(port.majorVersion(), setup.schemaVersion(), setup.schemaId(),
                 setup.domain()), address.topic(), setup.options().contractHeader());
-        // Metrics read the publisher's own counters when they are scraped: no meter call on the publish path.
-        MeterRegistry meters = setup.meters();
-        String portTag = address.topic();
-        counter(meters, portTag, setup.options().name(), "published", published);
-        counter(meters, portTag, setup.options().name(), "quarantined", quarantined);
-        counter(meters, portTag, setup.options().name(), "rejected", rejected);
-        counter(meters, portTag, setup.options().name(), "failed", failed);
-        FunctionTimer.builder("mesh.publish.check", this, p -> p.checks.sum(), p -> p.checkNanos.sum(), TimeUnit.NANOSECONDS)
+        // Metrics read the publisher's own counters when they are scraped: no meter call on the publish path. The
+        // instance tag makes them this publisher's own: a registry hands back the meter it already has for the same
+        // name and tags, which would read the counters of the first publisher of that name on the port.
+        this.meterRegistry = setup.meters();
+        Tags tags = Tags.of("port", address.topic(), "publisher", setup.options().name(),
+                "instance", Long.toString(INSTANCES.incrementAndGet()));
+        meters.add(counter(tags, "published", published));
+        meters.add(counter(tags, "quarantined", quarantined));
+        meters.add(counter(tags, "rejected", rejected));
+        meters.add(counter(tags, "failed", failed));
+        meters.add(FunctionTimer.builder("mesh.publish.check", this, p -> p.checks.sum(), p -> p.checkNanos.sum(),
+                        TimeUnit.NANOSECONDS)
                 .description("Time to check records against their port's contract and serialize them")
-                .tags(Tags.of("port", portTag, "publisher", setup.options().name()))
-                .register(meters);
+                .tags(tags)
+                .register(meterRegistry));
     }
 
-    private static void counter(MeterRegistry meters, String port, String publisher, String outcome, LongAdder adder) {
-        FunctionCounter.builder("mesh.publish.records", adder, LongAdder::sum)
+    private Meter counter(Tags tags, String outcome, LongAdder adder) {
+        return FunctionCounter.builder("mesh.publish.records", adder, LongAdder::sum)
                 .description("Records handed to a port publisher, by what became of them")
-                .tags(Tags.of("port", port, "publisher", publisher, "outcome", outcome))
-                .register(meters);
+                .tags(tags.and("outcome", outcome))
+                .register(meterRegistry);
     }
 
     @Override
@@ -423,11 +435,12 @@ public final class KafkaPortPublisher<K, V> implements PortPublisher<K, V> {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closed) { // (a publisher closed by a fatal error has closed its producer already)
+            closed = true;
+            producer.close(Duration.ofSeconds(30));
         }
-        closed = true;
-        producer.close(Duration.ofSeconds(30));
+        // after the producer, so that the meters counted the acknowledgements it waited for
+        meters.forEach(meterRegistry::remove);
     }
 
     /**

@@ -62,6 +62,7 @@ public final class ContractEnforcingProcessor implements Processor<String, Gener
                 .description("Records handed to a port publisher, by what became of them")
                 .tag("port", address.topic())
                 .tag("publisher", application)
+                .tag("instance", application) // the tag keys of a publisher's meters of this name
                 .tag("outcome", outcome)
                 .register(meters);
     }

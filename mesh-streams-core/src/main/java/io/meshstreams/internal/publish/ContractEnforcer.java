@@ -184,7 +184,10 @@ public final class ContractEnforcer {
         if (recordSchema == null) {
             return false;
         }
-        return acceptedSchemas.computeIfAbsent(recordSchema,
+        // (records are often built with another instance of the port's schema, e.g. one parsed from the catalog:
+        // a plain get first, so that the known case allocates no lambda)
+        Boolean accepted = acceptedSchemas.get(recordSchema);
+        return accepted != null ? accepted : acceptedSchemas.computeIfAbsent(recordSchema,
                 s -> SchemaNormalization.parsingFingerprint64(s) == schemaFingerprint);
     }
 

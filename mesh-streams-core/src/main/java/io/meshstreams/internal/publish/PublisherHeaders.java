@@ -12,6 +12,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -56,11 +57,14 @@ public final class PublisherHeaders {
 
     /**
      * The headers of a record for the port: the caller's, then the contract header if records on the port carry it.
-     * Without it, the caller's own headers, which {@code ProducerRecord} (and a Streams {@code Record}) copies as it
-     * does for a plain producer.
+     * Without it, the caller's own headers, which {@code ProducerRecord} (and a Streams {@code Record}) copies, or
+     * null when there are none, as for a record of a plain producer.
      */
-    public Headers forPort(Headers callerHeaders) {
-        return contractOnPort ? withContract(callerHeaders) : callerHeaders;
+    public @Nullable Headers forPort(Headers callerHeaders) {
+        if (contractOnPort) {
+            return withContract(callerHeaders);
+        }
+        return callerHeaders.toArray().length == 0 ? null : callerHeaders; // (Kafka's toArray of none allocates nothing)
     }
 
     private Headers withContract(Headers callerHeaders) {

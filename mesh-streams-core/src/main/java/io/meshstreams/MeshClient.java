@@ -327,7 +327,7 @@ public final class MeshClient implements AutoCloseable {
             }
             return new KafkaPortPublisher<>(new KafkaPortPublisher.Setup(address, port, domain, registered.id(),
                     registered.version(), producer, options.transactionalId() != null, keySerializer, meters,
-                    options.name()));
+                    options));
         } catch (RuntimeException e) {
             producer.close();
             throw e;

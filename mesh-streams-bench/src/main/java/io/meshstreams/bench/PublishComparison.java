@@ -18,6 +18,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * Publishing throughput, end to end, mesh-streams against plain Kafka in the same run: a {@code KafkaProducer} with
@@ -51,17 +53,28 @@ public final class PublishComparison {
     private final int records;
     private final int rounds;
     private final int warmUps;
+    private final boolean contractHeader;
     private final PrintStream out;
 
     public PublishComparison(int records, int rounds, PrintStream out) {
-        this(records, rounds, WARM_UP_ROUNDS, out);
+        this(records, rounds, WARM_UP_ROUNDS, false, out);
+    }
+
+    /** @param contractHeader whether the mesh side writes the contract header on every record (off by default) */
+    public PublishComparison(int records, int rounds, boolean contractHeader, PrintStream out) {
+        this(records, rounds, WARM_UP_ROUNDS, contractHeader, out);
     }
 
     PublishComparison(int records, int rounds, int warmUps, PrintStream out) {
+        this(records, rounds, warmUps, false, out);
+    }
+
+    PublishComparison(int records, int rounds, int warmUps, boolean contractHeader, PrintStream out) {
         AlternatingRounds.requireValid(records, rounds, warmUps);
         this.records = records;
         this.rounds = rounds;
         this.warmUps = warmUps;
+        this.contractHeader = contractHeader;
         this.out = out;
     }
 
@@ -91,32 +104,29 @@ public final class PublishComparison {
             plainConfig.putAll(PRODUCER_SETTINGS);
             plainConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-plain");
             AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(mesh.registry());
-            PublisherOptions options = PublisherOptions.named("bench-mesh");
+            PublisherOptions options = contractHeader ? PublisherOptions.named("bench-mesh").withContractHeader()
+                    : PublisherOptions.named("bench-mesh");
             for (Map.Entry<String, Object> setting : PRODUCER_SETTINGS.entrySet()) {
                 options = options.withProducerConfig(setting.getKey(), setting.getValue());
             }
-            out.printf("publish benchmark: %,d records per round, %d rounds per side, %d partitions, %s%n", records,
-                    rounds, partitions, environment.describe());
+            out.printf("publish benchmark: %,d records per round, %d rounds per side, %d partitions, %s%s%n", records,
+                    rounds, partitions, environment.describe(), contractHeader ? ", mesh side with the contract header"
+                            : "");
             GenericRecord[] orders = BenchOrders.orders(records, 7);
             try (KafkaProducer<String, GenericRecord> plain = new KafkaProducer<>(plainConfig, new StringSerializer(),
                     serializer);
                  PortPublisher<String, GenericRecord> publisher = mesh.publisher(port, GenericRecord.class, options)) {
-                IntConsumer plainRound = n -> timedRound(n, (i, done) -> {
+                IntFunction<AlternatingRounds.Round> plainRound = n -> timedRound(n, (i, done) -> {
                     GenericRecord order = orders[i];
                     plain.send(new ProducerRecord<>(plainTopic, order.get("orderId").toString(), order),
                             (metadata, e) -> done.accept(e));
                 });
-                IntConsumer meshRound = n -> timedRound(n, (i, done) -> publisher.publish(PortRecord.of(orders[i]),
-                        (result, e) -> done.accept(e != null ? e : result.isPublished() ? null
+                IntFunction<AlternatingRounds.Round> meshRound = n -> timedRound(n, (i, done) -> publisher.publish(
+                        PortRecord.of(orders[i]), (result, e) -> done.accept(e != null ? e : result.isPublished() ? null
                                 : new IllegalStateException("benchmark record quarantined: " + result.violations()))));
                 // warm-up rounds, so that the JIT has compiled both paths (the mesh side has more code) before anything counts
-                AlternatingRounds.Ratio ratio = AlternatingRounds.run("publish", rounds, warmUps, round -> {
-                    plainRound.accept(records);
-                    return lastRate;
-                }, round -> {
-                    meshRound.accept(records);
-                    return lastRate;
-                }, out);
+                AlternatingRounds.Ratio ratio = AlternatingRounds.runMeasured("publish", rounds, warmUps,
+                        round -> plainRound.apply(records), round -> meshRound.apply(records), out);
                 if (publisher.stats().quarantined() + publisher.stats().failed() > 0) {
                     throw new IllegalStateException("benchmark records did not all reach the port: " + publisher.stats());
                 }
@@ -130,18 +140,21 @@ public final class PublishComparison {
         }
     }
 
-    private double lastRate;
-
     /** Sends record {@code i} and calls {@code done} with null, or the failure, when Kafka answered. */
     @FunctionalInterface
     private interface Sender {
         void send(int i, Consumer<@Nullable Throwable> done);
     }
 
-    /** Sends records 0..n-1 as fast as the producer takes them; the rate is n / (time of the last acknowledgement). */
-    private void timedRound(int n, Sender sender) {
+    /**
+     * Sends records 0..n-1 as fast as the producer takes them; the rate is n / (time of the last acknowledgement).
+     * Also measures the CPU time the round cost per record: on this (the sending) thread, and in the whole process.
+     */
+    private static AlternatingRounds.Round timedRound(int n, Sender sender) {
         CountDownLatch acked = new CountDownLatch(n);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        long processCpuStart = PROCESS.getProcessCpuTime();
+        long callerCpuStart = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             sender.send(i, e -> {
@@ -160,9 +173,15 @@ public final class PublishComparison {
             throw new IllegalStateException("interrupted", e);
         }
         long elapsed = System.nanoTime() - start;
+        long callerCpu = THREADS.getCurrentThreadCpuTime() - callerCpuStart;
+        long processCpu = PROCESS.getProcessCpuTime() - processCpuStart;
         if (failure.get() != null) {
             throw new IllegalStateException("a benchmark record failed: " + failure.get(), failure.get());
         }
-        lastRate = n / (elapsed / 1e9);
+        return new AlternatingRounds.Round(n / (elapsed / 1e9), (double) callerCpu / n, (double) processCpu / n);
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 }

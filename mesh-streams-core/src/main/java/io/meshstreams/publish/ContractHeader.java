@@ -8,13 +8,25 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The contract a record was published under, as the one header every record on a port carries:
- * {@code mesh: 1.3;7;orders}, that is {@code <major>.<minor>;<schema id>;<producing domain>}.
+ * The contract a record was published under, as one header: {@code mesh: 1.3;7;orders}, that is
+ * {@code <major>.<minor>;<schema id>;<producing domain>}.
  *
- * <p>One short header rather than three readable ones, because the header travels with every record: Kafka encodes
- * its key and value into every record, the broker parses them back, and on small records their bytes cost more
- * than the contract check itself. Measured with {@code mesh bench publish}: three headers cut publishing
- * throughput by about 40%, one header with long names by 25%, this one by about 12%.
+ * <ol>
+ *   <li>Records in a port's quarantine always carry it, so the owner triaging them sees the contract they broke.</li>
+ *   <li>Records on the port carry it only from publishers created with
+ *       {@link PublisherOptions#withContractHeader()}; governed topologies write none. Without it, each record still
+ *       says the same: the major version is the topic's {@code vN}, the schema id is in the value's wire-format
+ *       header (the registry gives the version under the port's subject), and the producing domain is the port's
+ *       owner, named in the catalog: a publisher publishes only on its own domain's ports (a header written by the
+ *       client proves no more than that).</li>
+ *   <li>{@link #of(Headers)} and {@link #parse(String)} read it; fields that later versions may append are
+ *       ignored.</li>
+ * </ol>
+ *
+ * <p>Off by default, and one short header rather than three readable ones, because a header travels with every
+ * record: Kafka encodes its key and value into every record, the broker parses them back, and on small records their
+ * bytes cost more than the contract check itself. Measured with {@code mesh bench publish}: three headers cut
+ * publishing throughput by about 40%, one header with long names by 25%, this one by about 12%.
  *
  * @param majorVersion  the port's major version (the {@code vN} of its topic)
  * @param schemaVersion the version of the value schema under the port's subject: the contract's minor version

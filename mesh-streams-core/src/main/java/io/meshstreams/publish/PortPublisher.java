@@ -13,10 +13,10 @@ import java.util.function.Consumer;
  *
  * <p>For every record, before anything is sent: the key is present (taken from the port's key field when the caller
  * gives none, and equal to it when given), the value conforms to the port's Avro schema, and every rule of the port
- * holds. All violations of a record are collected. A record that keeps the contract goes to the port's topic with a
- * {@link ContractHeader} naming the contract (port version, schema version and id) and the producing domain
- * ({@code mesh: 1.3;7;orders}); the caller's headers, such as a W3C
- * {@code traceparent}, pass through. A record that breaks
+ * holds. All violations of a record are collected. A record that keeps the contract goes to the port's topic with the
+ * caller's headers, such as a W3C {@code traceparent}, as they are (and, with
+ * {@link PublisherOptions#withContractHeader()}, a {@link ContractHeader} naming the contract and the producing domain,
+ * {@code mesh: 1.3;7;orders}). A record that breaks
  * it is, per the port's {@code onViolation}, either rejected (nothing is sent; a {@link ContractViolationException}
  * lists every violation) or quarantined (it goes to {@code <topic>.quarantine} with headers that name the port, the
  * contract version and each violation, and the result says so). Nothing is dropped silently: every record ends on
@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *   <li>A transactional publisher ({@link PublisherOptions#withTransactionalId(String)}) publishes only inside
  *       {@link #transaction(Consumer)}, on the thread that runs it; everything published there, quarantined records
  *       included, commits or aborts together.</li>
- *   <li>{@link #close()} sends what is buffered and releases the producer; the creator closes the publisher.</li>
+ *   <li>{@link #close()} sends what is buffered, releases the producer and removes the publisher's meters from the
+ *       registry; the creator closes the publisher.</li>
  * </ol>
  *
  * @param <K> the key type, the key field's: {@code String} ({@code string}), {@code Integer} ({@code int}) or

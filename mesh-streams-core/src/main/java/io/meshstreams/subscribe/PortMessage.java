@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param key       the key, of the port's key field's type ({@code String}, {@code Integer} or {@code Long}; a key the
  *                  consumer sees hashed is a {@code String}), or null
  * @param value     the decoded value
- * @param headers   the record's headers: the contract header {@code mesh}, a {@code traceparent}, ...
+ * @param headers   the record's headers: a {@code traceparent}, the contract header {@code mesh} if the publisher
+ *                  wrote one, ...
  * @param topic     the port's topic
  * @param partition its partition
  * @param offset    its offset
@@ -25,7 +26,11 @@ import java.util.Optional;
 public record PortMessage<K, V>(@Nullable K key, V value, Headers headers, String topic, int partition, long offset,
                              long timestamp) {
 
-    /** The contract the record was published under, from its {@code mesh} header; empty if it has none. */
+    /**
+     * The contract the record was published under, from its {@code mesh} header; empty if it has none, as records of
+     * publishers without {@code PublisherOptions.withContractHeader()} do (the value's schema, which the subscriber
+     * decoded it with, and the topic say the same).
+     */
     public Optional<ContractHeader> contract() {
         return ContractHeader.of(headers);
     }

@@ -103,13 +103,15 @@ class PortPublisherIT {
         int schemaId = orders.registry().latestVersion(port.valueSubject()).id();
         assertThat(published).allSatisfy(record -> {
             assertThat(record.key()).isEqualTo(record.value().get("orderId").toString());
-            assertThat(Topics.header(record, "mesh")).isEqualTo("1.1;" + schemaId + ";orders");
-            assertThat(ContractHeader.of(record.headers())).contains(new ContractHeader(1, 1, schemaId, "orders"));
+            // no contract header by default: the topic, the schema id in the value and the owner say it already
+            assertThat(record.headers().lastHeader(ContractHeader.KEY)).isNull();
+            assertThat(record.headers().toArray()).extracting(h -> h.key()).containsExactly("traceparent");
             assertThat(Topics.header(record, "traceparent")).startsWith("00-").endsWith("-01");
             assertThat((double) record.value().get("amount")).isPositive();
         });
 
         // the quarantine: exactly the 500 broken records, decodable, with headers naming port, contract and violations
+        // (the contract header too, even though the port's records go without it: it helps the owner triage)
         List<ConsumerRecord<String, GenericRecord>> quarantined = Topics.readAll(mesh, port.quarantineTopic(),
                 new StringDeserializer(), new AvroDeserializer<>(orders.registry()), 500);
         assertThat(quarantined).hasSize(500);
@@ -131,6 +133,34 @@ class PortPublisherIT {
             assertThat(violations.get(0).get("rule").asText()).isEqualTo("positive-amount");
             assertThat(violations.get(0).get("field").asText()).isEqualTo("amount");
             assertThat(violations.get(0).get("message").asText()).contains("-1.0");
+        });
+    }
+
+    @Test
+    void withTheContractHeaderOptionEveryRecordOnThePortCarriesItAfterTheCallersHeaders(TestMesh mesh) {
+        DataProduct product = provisioned(OnViolation.QUARANTINE);
+        PortAddress port = product.address(product.outputPort("placed"));
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(port, GenericRecord.class,
+                PublisherOptions.named("with-contract").withContractHeader())) {
+            List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("traceparent", traceparent(i).getBytes(StandardCharsets.UTF_8));
+                PortRecord<String, GenericRecord> record = PortRecord.of(Orders.order(i));
+                results.add(publisher.publishAsync(i % 2 == 0 ? record.withHeaders(headers) : record));
+            }
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).join();
+            assertThat(publisher.stats()).isEqualTo(new PublisherStats(100, 0, 0, 0));
+        }
+
+        int schemaId = orders.registry().latestVersion(port.valueSubject()).id();
+        List<ConsumerRecord<String, GenericRecord>> published = Topics.readAll(mesh, port.topic(),
+                new StringDeserializer(), new AvroDeserializer<>(orders.registry()), 100);
+        assertThat(published).hasSize(100).allSatisfy(record -> {
+            int i = Integer.parseInt(record.key().substring(2));
+            assertThat(ContractHeader.of(record.headers())).contains(new ContractHeader(1, 1, schemaId, "orders"));
+            assertThat(record.headers().toArray()).extracting(h -> h.key())
+                    .containsExactlyElementsOf(i % 2 == 0 ? List.of("traceparent", "mesh") : List.of("mesh"));
         });
     }
 

@@ -76,6 +76,7 @@ public final class ContractEnforcer {
     private final KeyDefinition.Format keyFormat;
     private final @Nullable Serializer<Object> avroKeySerializer;
     private final Map<Schema, Boolean> acceptedSchemas = new ConcurrentHashMap<>();
+    private volatile @Nullable Schema lastConforming;
     private final DatumWriter<Object> genericWriter;
     private final Map<Class<?>, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
 
@@ -178,14 +179,21 @@ public final class ContractEnforcer {
     }
 
     private boolean conforms(@Nullable Schema recordSchema) {
-        if (recordSchema == schema) {
+        // Records are often built with another instance of the port's schema than the enforcer's (which is parsed
+        // from the catalog): the last one that conformed is remembered, as SchemaMatcher does, so that the common
+        // case is an identity check; a cache of a fact, so the race on it is benign.
+        if (recordSchema == schema || recordSchema == lastConforming) {
             return true;
         }
         if (recordSchema == null) {
             return false;
         }
-        return acceptedSchemas.computeIfAbsent(recordSchema,
+        boolean conforming = acceptedSchemas.computeIfAbsent(recordSchema,
                 s -> SchemaNormalization.parsingFingerprint64(s) == schemaFingerprint);
+        if (conforming) {
+            lastConforming = recordSchema;
+        }
+        return conforming;
     }
 
     private byte[] serialize(Object value) {

@@ -26,10 +26,12 @@ import java.util.List;
 
 /**
  * The contract of an output port, inside a topology: each record is checked as a publisher checks it and forwarded
- * as bytes with the contract headers, to the port or (with the violations) to its quarantine topic; for a port that
+ * as bytes, to the port or (with the contract and violation headers) to its quarantine topic; for a port that
  * rejects, a violation is an exception that the topology's processing exception handler sends to the dead-letter
  * topic. Records are keyed on the port by its key field, written as the port writes keys (the canonical key schema
  * for an Avro key), whatever their key in the topology. {@link #router(PortAddress)} picks the topic by the headers.
+ * As a publisher does by default, it writes no contract header on the port: the topic, the value's schema id and the
+ * port's owner say what it would.
  */
 public final class ContractEnforcingProcessor implements Processor<Object, GenericRecord, byte[], byte[]> {
     private final PortAddress address;
@@ -51,7 +53,7 @@ public final class ContractEnforcingProcessor implements Processor<Object, Gener
         this.schemaId = schemaId;
         this.avroKeySerializer = avroKeySerializer;
         this.headers = new PublisherHeaders(new ContractHeader(port.majorVersion(), schemaVersion, schemaId, domain),
-                address.topic());
+                address.topic(), false);
         this.published = counter(meters, application, "published");
         this.quarantined = counter(meters, application, "quarantined");
         this.rejected = counter(meters, application, "rejected");
@@ -62,6 +64,7 @@ public final class ContractEnforcingProcessor implements Processor<Object, Gener
                 .description("Records handed to a port publisher, by what became of them")
                 .tag("port", address.topic())
                 .tag("publisher", application)
+                .tag("instance", application) // the tag keys of a publisher's meters of this name
                 .tag("outcome", outcome)
                 .register(meters);
     }
@@ -110,7 +113,7 @@ public final class ContractEnforcingProcessor implements Processor<Object, Gener
                 kept.add(header);
             }
         }
-        return kept == null ? NO_HEADERS : kept; // NO_HEADERS is only read: forPort copies what it is given
+        return kept == null ? NO_HEADERS : kept; // NO_HEADERS is only read: Record and forQuarantine copy what they get
     }
 
     /** Sends records with violations to the quarantine topic and the others to the port. */

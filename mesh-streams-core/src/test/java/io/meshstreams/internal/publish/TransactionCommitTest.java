@@ -7,6 +7,7 @@ import io.meshstreams.product.OnViolation;
 import io.meshstreams.product.OutputPort;
 import io.meshstreams.publish.PortPublisher;
 import io.meshstreams.publish.PublishResult;
+import io.meshstreams.publish.PublisherOptions;
 import io.meshstreams.publish.PublisherStats;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,7 +60,8 @@ class TransactionCommitTest {
         DataProduct product = DataProduct.builder("orders", "order-events").owner("team-orders@example.com")
                 .description("Orders.").outputPort(port).build();
         return new KafkaPortPublisher<>(new KafkaPortPublisher.Setup(product.address(port), port, "orders", 1, 1,
-                producer, true, null, new SimpleMeterRegistry(), "tx-test"));
+                producer, true, null, new SimpleMeterRegistry(),
+                PublisherOptions.named("tx-test")));
     }
 
     @Test

@@ -259,43 +259,6 @@ public final class MeshClient implements AutoCloseable {
         return createPublisher(found.product(), found.port(), keyType, valueType, options);
     }
 
-    /**
-     * A publisher of generic records on the port's highest major version, with default options.
-     *
-     * @deprecated name the port and its version: {@link #publisher(PortAddress)} with {@code product.address(..)} or
-     *             the address text ({@code orders.order-events.placed.v1}); this form picks the highest major
-     *             version silently.
-     */
-    @Deprecated(forRemoval = true)
-    public PortPublisher<String, GenericRecord> publisher(DataProduct product, String portName) {
-        return publisher(product, product.outputPort(portName), GenericRecord.class,
-                PublisherOptions.named(domain + "." + portName));
-    }
-
-    /**
-     * A publisher of generated records on the port's highest major version.
-     *
-     * @deprecated use {@link #publisher(PortAddress, Class)}.
-     */
-    @Deprecated(forRemoval = true)
-    public <V extends SpecificRecord> PortPublisher<String, V> publisher(DataProduct product, String portName,
-                                                                          Class<V> valueType) {
-        return publisher(product, product.outputPort(portName), valueType, PublisherOptions.named(domain + "." + portName));
-    }
-
-    /**
-     * A publisher on one port of one of this domain's products, holding records to the port as {@code product}
-     * describes it.
-     *
-     * @deprecated use {@link #publisher(PortAddress, Class, PublisherOptions)}, which takes the contract from the
-     *             catalog.
-     */
-    @Deprecated(forRemoval = true)
-    public <V> PortPublisher<String, V> publisher(DataProduct product, OutputPort port, Class<V> valueType,
-                                                  PublisherOptions options) {
-        return createPublisher(product, port, String.class, valueType, options);
-    }
-
     private <K, V> PortPublisher<K, V> createPublisher(DataProduct product, OutputPort port, Class<K> keyType,
                                                        Class<V> valueType, PublisherOptions options) {
         PortAddress address = product.address(port);

@@ -111,15 +111,22 @@ public final class DataProduct {
     }
 
     /**
-     * The port with this name at its highest major version.
+     * The port with this name, when the product has it at one major version only. While two versions run side by side
+     * (a breaking change), which one is meant must be said: {@link #outputPort(String, int)}.
      *
-     * @throws IllegalArgumentException naming the product's ports if there is none
+     * @throws IllegalArgumentException naming the product's ports if there is none, or the versions if there are two
+     *                                  or more
      */
     public OutputPort outputPort(String portName) {
-        return outputPorts.stream()
-                .filter(port -> port.name().equals(portName))
-                .max(Comparator.comparingInt(OutputPort::majorVersion))
-                .orElseThrow(() -> unknownPort(portName + " (any version)"));
+        List<OutputPort> named = outputPorts.stream().filter(port -> port.name().equals(portName))
+                .sorted(Comparator.comparingInt(OutputPort::majorVersion)).toList();
+        if (named.size() > 1) {
+            throw new IllegalArgumentException("Data product " + id() + " has port '" + portName + "' at major versions "
+                    + named.stream().map(port -> "v" + port.majorVersion()).toList() + ": say which one, with"
+                    + " outputPort(\"" + portName + "\", " + named.get(named.size() - 1).majorVersion()
+                    + ") or its address " + address(named.get(named.size() - 1)));
+        }
+        return named.stream().findFirst().orElseThrow(() -> unknownPort(portName + " (any version)"));
     }
 
     /** The port with this name and major version. */

@@ -637,18 +637,6 @@ public final class GovernedStreamsBuilder {
         to(stream, PortAddress.parse(port), produced);
     }
 
-    /**
-     * Publishes on the port's highest major version.
-     *
-     * @deprecated name the port and its version: {@link #to(KStream, PortAddress, PortProduced)}; this form picks
-     *             the highest major version silently.
-     */
-    @Deprecated(forRemoval = true)
-    public void to(KStream<?, ? extends GenericRecord> stream, DataProduct product, String portName,
-                   PortProduced produced) {
-        to(stream, product, product.outputPort(portName), produced);
-    }
-
     private void to(KStream<?, ? extends GenericRecord> stream, DataProduct product, OutputPort port,
                     PortProduced produced) {
         PortAddress address = product.address(port);

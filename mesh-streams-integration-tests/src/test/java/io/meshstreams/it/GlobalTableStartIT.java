@@ -143,7 +143,7 @@ class GlobalTableStartIT {
     }
 
     private static void publishProfiles(DataProduct product, IntStream ids) {
-        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(product, "profiles")) {
+        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(product.address(product.outputPort("profiles")))) {
             ids.forEach(i -> publisher.publishAsync(Enrichment.customer(i)));
             publisher.flush();
         }
@@ -155,7 +155,7 @@ class GlobalTableStartIT {
 
     private static void publishOrders(DataProduct product, int from, int count,
                                       java.util.function.IntFunction<String> customerOf) {
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product.address(product.outputPort("placed")))) {
             for (int i = 0; i < count; i++) {
                 GenericRecord order = Orders.order(from + i);
                 if (customerOf != null) {

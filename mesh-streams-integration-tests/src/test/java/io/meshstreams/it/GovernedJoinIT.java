@@ -86,7 +86,7 @@ class GovernedJoinIT {
         customers.provision(customerProduct);
         orders.provision(orderProduct);
         analytics.provision(analyticsProduct);
-        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(customerProduct, "profiles")) {
+        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(customerProduct.address(customerProduct.outputPort("profiles")))) {
             for (int i = 0; i < CUSTOMERS; i++) {
                 publisher.publishAsync(Enrichment.customer(i));
             }
@@ -98,7 +98,7 @@ class GovernedJoinIT {
     }
 
     static void publishOrders(DataProduct product, int from, int to) {
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product.address(product.outputPort("placed")))) {
             for (int i = from; i < to; i++) {
                 publisher.publishAsync(Orders.order(i));
             }
@@ -113,7 +113,7 @@ class GovernedJoinIT {
         PortJoined joined = PortJoined.as("orders-with-customers").withCoPartitioning(policy);
         KStream<String, GenericRecord> enriched = builder.join(orderStream, customerTable, Enrichment::enrich,
                 rekey ? joined.withRekeyByField("customerId") : joined);
-        builder.to(enriched, world.analytics(), "enriched-orders", PortProduced.as("publish-enriched"));
+        builder.to(enriched, world.analytics().address(world.analytics().outputPort("enriched-orders")), PortProduced.as("publish-enriched"));
         return builder.build();
     }
 

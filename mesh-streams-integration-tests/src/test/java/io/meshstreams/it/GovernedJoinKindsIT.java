@@ -97,8 +97,8 @@ class GovernedJoinKindsIT {
         PortAddress profiles = customerProduct.address(customerProduct.outputPort("profiles"));
         PortAddress addresses = customerProduct.address(customerProduct.outputPort("addresses"));
 
-        try (PortPublisher<String, GenericRecord> profilePublisher = customers.publisher(customerProduct, "profiles");
-             PortPublisher<String, GenericRecord> addressPublisher = customers.publisher(customerProduct, "addresses")) {
+        try (PortPublisher<String, GenericRecord> profilePublisher = customers.publisher(customerProduct.address(customerProduct.outputPort("profiles")));
+             PortPublisher<String, GenericRecord> addressPublisher = customers.publisher(customerProduct.address(customerProduct.outputPort("addresses")))) {
             for (int i = 0; i < GovernedJoinIT.CUSTOMERS; i++) {
                 profilePublisher.publishAsync(Enrichment.customer(i));
                 GenericRecord address = new GenericData.Record(ADDRESS);
@@ -155,8 +155,8 @@ class GovernedJoinKindsIT {
                     return count >= GovernedJoinIT.CUSTOMERS;
                 }
             });
-            try (PortPublisher<String, GenericRecord> orderPublisher = orders.publisher(orderProduct, "placed");
-                 PortPublisher<String, GenericRecord> paymentPublisher = orders.publisher(orderProduct, "paid")) {
+            try (PortPublisher<String, GenericRecord> orderPublisher = orders.publisher(orderProduct.address(orderProduct.outputPort("placed")));
+                 PortPublisher<String, GenericRecord> paymentPublisher = orders.publisher(orderProduct.address(orderProduct.outputPort("paid")))) {
                 for (int i = 0; i < ORDERS; i++) {
                     orderPublisher.publishAsync(Orders.order(i));
                     if (i % 2 == 0) { // every other order is paid

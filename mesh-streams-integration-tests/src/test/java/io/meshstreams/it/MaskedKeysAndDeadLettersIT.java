@@ -103,7 +103,7 @@ class MaskedKeysAndDeadLettersIT {
         orders.provision(orderProduct);
         PortAddress profiles = customerProduct.address(customerProduct.outputPort("profiles"));
         PortAddress placed = orderProduct.address(orderProduct.outputPort("placed"));
-        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(customerProduct, "profiles")) {
+        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(customerProduct.address(customerProduct.outputPort("profiles")))) {
             for (int i = 0; i < GovernedJoinIT.CUSTOMERS; i++) {
                 publisher.publishAsync(Enrichment.customer(i));
             }
@@ -153,7 +153,7 @@ class MaskedKeysAndDeadLettersIT {
     }
 
     private static void publishOrders(DataProduct product, int from, int to) {
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product.address(product.outputPort("placed")))) {
             for (int i = from; i < to; i++) {
                 publisher.publishAsync(Orders.order(i));
             }
@@ -230,7 +230,7 @@ class MaskedKeysAndDeadLettersIT {
         DataProduct customerProduct = Enrichment.customers("dead-" + suffix, 3);
         customers.provision(customerProduct);
         PortAddress profiles = customerProduct.address(customerProduct.outputPort("profiles"));
-        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(customerProduct, "profiles")) {
+        try (PortPublisher<String, GenericRecord> publisher = customers.publisher(customerProduct.address(customerProduct.outputPort("profiles")))) {
             for (int i = 0; i < 5; i++) {
                 publisher.publishAsync(Enrichment.customer(i));
             }

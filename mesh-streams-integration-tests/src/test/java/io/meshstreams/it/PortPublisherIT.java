@@ -80,7 +80,7 @@ class PortPublisherIT {
         DataProduct product = provisioned(OnViolation.QUARANTINE);
         PortAddress port = product.address(product.outputPort("placed"));
         List<CompletableFuture<PublishResult>> results = new ArrayList<>();
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product.address(product.outputPort("placed")))) {
             for (int i = 0; i < RECORDS; i++) {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add("traceparent", traceparent(i).getBytes(StandardCharsets.UTF_8));
@@ -169,7 +169,7 @@ class PortPublisherIT {
         DataProduct product = provisioned(OnViolation.REJECT);
         PortAddress port = product.address(product.outputPort("placed"));
         List<CompletableFuture<PublishResult>> results = new ArrayList<>();
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product.address(product.outputPort("placed")))) {
             for (int i = 0; i < RECORDS; i++) {
                 results.add(publisher.publishAsync(Orders.orderWithViolations(i)));
             }
@@ -200,7 +200,7 @@ class PortPublisherIT {
     @Test
     void aRecordThatBreaksItsSchemaOrKeyIsReportedFieldByFieldWithEveryViolation() {
         DataProduct product = provisioned(OnViolation.REJECT);
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product.address(product.outputPort("placed")))) {
             GenericRecord broken = Orders.order(1);
             broken.put("orderId", null);
             broken.put("quantity", "three");
@@ -228,7 +228,7 @@ class PortPublisherIT {
     @Test
     void generatedSpecificRecordsArePublishedAndCheckedLikeGenericOnes(TestMesh mesh) {
         DataProduct product = provisioned(OnViolation.REJECT);
-        try (PortPublisher<String, OrderPlaced> publisher = orders.publisher(product, "placed", OrderPlaced.class)) {
+        try (PortPublisher<String, OrderPlaced> publisher = orders.publisher(product.address(product.outputPort("placed")), OrderPlaced.class)) {
             OrderPlaced good = OrderPlaced.newBuilder().setOrderId("o-1").setCustomerId("c-1")
                     .setCustomerEmail("a@example.com").setAmount(5).setCurrency("USD").setQuantity(1).setSku("s")
                     .setChannel("web").setPlacedAt(1L).build();
@@ -243,7 +243,7 @@ class PortPublisherIT {
     void aTransactionalPublisherCommitsOrAbortsEverythingItPublishedTogether(TestMesh mesh) {
         DataProduct product = provisioned(OnViolation.QUARANTINE);
         PortAddress port = product.address(product.outputPort("placed"));
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, product.outputPort("placed"),
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(port,
                 GenericRecord.class, PublisherOptions.named("tx").withTransactionalId("orders-tx-" + port.topic()))) {
             publisher.transaction(p -> {
                 for (int i = 1; i <= 10; i++) {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 @MeshTest
@@ -139,7 +140,10 @@ class ProvisioningIT {
         assertThat(plan.changes()).filteredOn(c -> c.name().startsWith(v1.topic()) && c.resource() != Resource.CATALOG)
                 .allMatch(c -> c.action() == Action.UNCHANGED);
         assertThat(mesh.admin().listTopics().names().get()).contains(v1.topic(), v2.topic());
-        assertThat(withV2.outputPort("placed").majorVersion()).isEqualTo(2);
+        // with two majors side by side, naming the port alone is ambiguous: the version must be said
+        assertThat(withV2.outputPort("placed", 2).majorVersion()).isEqualTo(2);
+        assertThatThrownBy(() -> withV2.outputPort("placed")).hasMessageContaining("at major versions [v1, v2]: say"
+                + " which one, with outputPort(\"placed\", 2) or its address " + v2.topic());
     }
 
     static Schema withRequiredField(Schema schema) {

@@ -59,7 +59,7 @@ class PublisherTransactionIT {
         DataProduct product = Orders.product(mesh.uniqueTopic(prefix), OnViolation.QUARANTINE);
         orders.provision(product);
         PortAddress address = product.address(product.outputPort("placed"));
-        PortPublisher<String, GenericRecord> publisher = orders.publisher(product, product.outputPort("placed"),
+        PortPublisher<String, GenericRecord> publisher = orders.publisher(address,
                 GenericRecord.class, PublisherOptions.named(prefix).withTransactionalId(prefix + "-" + address.topic()));
         return new Port(address, publisher);
     }

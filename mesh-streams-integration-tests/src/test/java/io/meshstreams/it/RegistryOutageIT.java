@@ -131,7 +131,7 @@ class RegistryOutageIT {
     }
 
     static void publish(DataProduct product, Schema schema, int from, int to) {
-        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product, "placed")) {
+        try (PortPublisher<String, GenericRecord> publisher = orders.publisher(product.address(product.outputPort("placed")))) {
             for (int i = from; i < to; i++) {
                 GenericRecord v1 = Orders.order(i);
                 GenericRecord order = new GenericData.Record(schema);

@@ -1,7 +1,9 @@
 package io.meshstreams.local;
 
+import io.meshstreams.local.internal.kafka.ClusterCredentials;
 import io.meshstreams.local.internal.kafka.KafkaNode;
 import io.meshstreams.local.internal.kafka.FreePorts;
+import io.meshstreams.local.internal.kafka.SaslSettings;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -77,6 +79,30 @@ import java.util.stream.Stream;
  *       directory finds every topic and record again.</li>
  *   <li>Methods are thread-safe. {@link #close()} stops every node and is idempotent.</li>
  * </ol>
+ *
+ * <p>A <b>secured</b> cluster ({@link Builder#secure(boolean)}) is what a production cluster with SASL and ACLs looks
+ * like to its clients:
+ * <ol>
+ *   <li>Every port authenticates: the client listener speaks SASL_PLAINTEXT with SCRAM-SHA-512 only (brokers replicate
+ *       over it as {@code User:broker}); the controller listener SASL_PLAINTEXT with PLAIN, whose only user is
+ *       {@code broker}. No port accepts an anonymous client.</li>
+ *   <li>Kafka's {@code StandardAuthorizer} runs on brokers and controllers with
+ *       {@code allow.everyone.if.no.acl.found=false}: a principal may do only what an ACL allows, except the super
+ *       users {@code User:platform} (the mesh's provisioning principal), {@code User:registry} (the embedded schema
+ *       registry) and {@code User:broker}.</li>
+ *   <li>The SCRAM credentials of {@code platform}, {@code registry} and {@code broker} are created when the storage
+ *       is formatted (Kafka's {@code kafka-storage.sh format --add-scram}), with random passwords. With a
+ *       {@link Builder#dataDirectory(Path) data directory} the passwords are kept in {@code credentials.properties}
+ *       there, readable by its owner alone, and a restart on it has the same users and passwords; a temporary
+ *       cluster keeps them in memory.</li>
+ *   <li>JAAS settings are scoped to each listener and each client, never JVM-wide, so secured and unsecured clusters
+ *       run side by side in one JVM.</li>
+ *   <li>A data directory remembers which kind it is: starting a secured one unsecured, or the reverse, is refused
+ *       (an unsecured start would open every topic to anyone; a secured start lacks the credentials).</li>
+ *   <li>{@link #clientConfig()} holds no credentials; {@link #platformClientConfig()} acts as {@code User:platform},
+ *       {@link #clientConfig(String, String)} as any SCRAM user created on the cluster; {@link #createAdmin()} is the
+ *       platform's.</li>
+ * </ol>
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
@@ -86,13 +112,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final String host;
     private final Path dataDirectory;
     private final boolean temporaryData;
-    private final KafkaNode controller;
+    private final @Nullable KafkaNode controller;
     private final Map<Integer, KafkaNode> brokers;
+    private final @Nullable ClusterCredentials credentials;
+    private final int controllerPort;
     private boolean closed;
 
     private EmbeddedKafkaCluster(String host, Path dataDirectory, boolean temporaryData,
-                                 KafkaNode controller, Map<Integer, KafkaNode> brokers) {
+                                 @Nullable KafkaNode controller, Map<Integer, KafkaNode> brokers,
+                                 @Nullable ClusterCredentials credentials, int controllerPort) {
         this.host = host;
+        this.controllerPort = controllerPort;
+        this.credentials = credentials;
         this.dataDirectory = dataDirectory;
         this.temporaryData = temporaryData;
         this.controller = controller;
@@ -114,6 +145,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return brokers.values().stream()
                 .map(node -> host + ":" + node.clientPort())
                 .collect(Collectors.joining(","));
+    }
+
+    /**
+     * {@code host:port} of the controller listener, for {@code bootstrap.controllers}. In a secured cluster it
+     * accepts the brokers alone.
+     */
+    public String controllerEndpoint() {
+        return host + ":" + controllerPort;
     }
 
     /** The ids of the brokers, {@code 1..N}, whether running or stopped. */
@@ -176,18 +215,72 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
-     * The client settings that reach this cluster: {@code bootstrap.servers}. Copy them into producer, consumer,
-     * admin and streams configurations.
+     * The client settings that reach this cluster, in a new mutable map: {@code bootstrap.servers}, and for a secured
+     * cluster {@code security.protocol=SASL_PLAINTEXT} and {@code sasl.mechanism=SCRAM-SHA-512} without credentials
+     * (add a {@code sasl.jaas.config}, or use {@link #clientConfig(String, String)}). Copy them into producer,
+     * consumer, admin and streams configurations.
      */
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (credentials != null) {
+            config.putAll(SaslSettings.connection());
+        }
         return config;
     }
 
-    /** A new admin client for this cluster; the caller closes it. */
+    /** True if the cluster was started {@link Builder#secure(boolean) secured}. */
+    public boolean isSecure() {
+        return credentials != null;
+    }
+
+    /**
+     * The client settings of the platform principal {@code User:platform}, a super user, in a new mutable map:
+     * {@link #clientConfig()} plus its {@code sasl.jaas.config}. For an unsecured cluster, where every client may do
+     * everything, the same as {@link #clientConfig()}.
+     */
+    public Map<String, Object> platformClientConfig() {
+        return credentials == null ? clientConfig() : clientConfig(ClusterCredentials.PLATFORM,
+                credentials.password(ClusterCredentials.PLATFORM));
+    }
+
+    /**
+     * The client settings of a SCRAM-SHA-512 user of this secured cluster (created with
+     * {@code Admin.alterUserScramCredentials}, or one of the built-in users), in a new mutable map:
+     * {@link #clientConfig()} plus a {@code sasl.jaas.config} with the user's name and password. The user's principal
+     * is {@code User:<user>}. Whether the password is right is for the broker to say when the client connects.
+     *
+     * @throws IllegalStateException    if the cluster is not secured (its clients have no identity to give)
+     * @throws IllegalArgumentException if the user name is not 1 to 128 letters, digits, {@code .}, {@code _} or
+     *                                  {@code -}, or the password holds a control character
+     */
+    public Map<String, Object> clientConfig(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        if (credentials == null) {
+            throw new IllegalStateException("This embedded Kafka cluster is not secured, so its clients have no"
+                    + " identity: use clientConfig(), or start it with EmbeddedKafkaCluster.builder().secure(true)");
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.putAll(SaslSettings.forUser(user, password));
+        return config;
+    }
+
+    /** The password of the built-in user {@code platform} or {@code registry} of a secured cluster; never logged. */
+    String builtInPassword(String user) {
+        if (credentials == null) {
+            throw new IllegalStateException("This embedded Kafka cluster is not secured: it has no passwords");
+        }
+        if (user.equals(ClusterCredentials.BROKER)) {
+            throw new IllegalArgumentException("The broker's password is the brokers' own; ask for platform or registry");
+        }
+        return credentials.password(user);
+    }
+
+    /** A new admin client for this cluster, acting as the platform in a secured cluster; the caller closes it. */
     public Admin createAdmin() {
-        Map<String, Object> config = clientConfig();
+        Map<String, Object> config = platformClientConfig();
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "mesh-embedded-admin");
         return Admin.create(config);
     }
@@ -291,6 +384,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private int kafkaPort;
         private @Nullable Path dataDirectory;
         private boolean brokersInChildProcesses;
+        private boolean secure;
         private final Map<String, Object> brokerProperties = new LinkedHashMap<>();
 
         private Builder() {
@@ -341,6 +435,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Secures the cluster (false by default): SASL on every listener, the {@code StandardAuthorizer}, and the
+         * built-in super users {@code platform}, {@code registry} and {@code broker}; see the class documentation.
+         */
+        public Builder secure(boolean secured) {
+            this.secure = secured;
+            return this;
+        }
+
         /** A broker (and controller) configuration property, such as {@code log.retention.ms}; overrides ours. */
         public Builder brokerProperty(String key, Object value) {
             brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -359,7 +462,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                         + (temporary ? "under " + System.getProperty("java.io.tmpdir") : dataDirectory)
                         + ": " + e.getMessage(), e);
             }
+            ClusterCredentials credentials;
+            try {
+                credentials = credentials(root, temporary);
+            } catch (RuntimeException e) {
+                if (temporary) {
+                    deleteRecursively(root);
+                }
+                throw e;
+            }
             String clusterId = clusterId(root);
+            List<String> scram = credentials == null ? List.of() : credentials.scramArguments();
+            String clientListener = credentials == null ? "PLAINTEXT" : ClusterCredentials.CLIENT_LISTENER;
             boolean combined = brokers == 1 && !brokersInChildProcesses;
             int controllerId = combined ? 1 : CONTROLLER_NODE_ID;
             int controllerPort = FreePorts.pick(host);
@@ -368,7 +482,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             Map<String, Object> common = defaults(brokers);
             common.put("controller.quorum.voters", voters);
             common.put("controller.listener.names", "CONTROLLER");
-            common.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            if (credentials == null) {
+                common.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            } else {
+                common.putAll(credentials.nodeConfig());
+            }
             common.putAll(brokerProperties);
 
             KafkaNode controllerNode = null;
@@ -380,15 +498,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     Map<String, Object> controllerConfig = new LinkedHashMap<>(common);
                     controllerConfig.putIfAbsent("default.replication.factor", Math.min(3, brokers));
                     controllerNode = KafkaNode.controller(controllerId, host, controllerPort,
-                            root.resolve("controller-" + controllerId), clusterId, controllerConfig);
+                            root.resolve("controller-" + controllerId), clusterId, controllerConfig, scram);
                     all.add(controllerNode);
                 }
                 for (int id = 1; id <= brokers; id++) {
                     int port = id == 1 && kafkaPort != 0 ? kafkaPort : FreePorts.pick(host);
                     KafkaNode node = combined
-                            ? KafkaNode.combined(id, host, port, controllerPort, root.resolve("node-" + id), clusterId, common)
+                            ? KafkaNode.combined(id, host, port, controllerPort, root.resolve("node-" + id), clusterId,
+                                    common, clientListener, scram)
                             : KafkaNode.broker(id, host, port, root.resolve("broker-" + id), clusterId, common,
-                                    brokersInChildProcesses);
+                                    brokersInChildProcesses, clientListener, scram);
                     brokerNodes.put(id, node);
                     all.add(node);
                 }
@@ -407,15 +526,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 }
                 throw e;
             }
-            EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(host, root, temporary, controllerNode, brokerNodes);
+            EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(host, root, temporary, controllerNode, brokerNodes,
+                    credentials, controllerPort);
             try {
                 cluster.awaitBrokers(Duration.ofSeconds(60));
             } catch (RuntimeException e) {
                 cluster.close();
                 throw e;
             }
-            log.info("Embedded Kafka cluster {} with {} broker(s){} ready at {} in {} ms (data in {})", clusterId,
-                    brokers, brokersInChildProcesses ? " in child processes" : "", cluster.bootstrapServers(),
+            log.info("Embedded Kafka cluster {} with {} broker(s){}{} ready at {} in {} ms (data in {})", clusterId,
+                    brokers, brokersInChildProcesses ? " in child processes" : "",
+                    credentials == null ? "" : ", secured (SASL_PLAINTEXT, SCRAM-SHA-512, StandardAuthorizer)",
+                    cluster.bootstrapServers(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     root);
             return cluster;
@@ -448,6 +570,34 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             props.put("broker.heartbeat.interval.ms", 1000);
             props.put("broker.session.timeout.ms", 4000);
             return props;
+        }
+
+        /**
+         * The credentials of a secured cluster (in memory for temporary data, else kept in the data directory), or
+         * null for an unsecured one; refuses a data directory of the other kind.
+         */
+        private @Nullable ClusterCredentials credentials(Path root, boolean temporary) {
+            boolean usedBefore = Files.exists(root.resolve(CLUSTER_ID_FILE));
+            boolean securedBefore = ClusterCredentials.existIn(root);
+            if (!secure) {
+                if (securedBefore) {
+                    throw new IllegalStateException("The Kafka data directory " + root + " holds a secured cluster ("
+                            + ClusterCredentials.FILE + " is there); starting it unsecured would open every topic to"
+                            + " any client. Start it secured (EmbeddedKafkaCluster.builder().secure(true),"
+                            + " LocalMesh.builder().secure(true), mesh dev --secure), or use another data directory");
+                }
+                return null;
+            }
+            if (temporary) {
+                return ClusterCredentials.generate();
+            }
+            if (usedBefore && !securedBefore) {
+                throw new IllegalStateException("The Kafka data directory " + root + " holds a cluster that was"
+                        + " started unsecured, so its storage has no SCRAM credentials for the built-in users; a"
+                        + " secured cluster needs a new data directory (or start this one without secure(true) /"
+                        + " --secure)");
+            }
+            return ClusterCredentials.loadOrCreate(root);
         }
 
         private static String clusterId(Path root) {

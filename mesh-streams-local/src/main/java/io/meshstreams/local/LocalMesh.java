@@ -27,9 +27,35 @@ import java.util.concurrent.TimeUnit;
  *   <li>With a {@link Builder#dataDirectory(Path) data directory}, topics, records and schemas survive a restart.</li>
  *   <li>{@link #close()} stops the registry, then Kafka; it is idempotent and thread-safe.</li>
  * </ol>
+ *
+ * <p>A <b>secured</b> mesh ({@link Builder#secure(boolean)}) is what {@code mesh dev --secure} runs:
+ *
+ * <pre>{@code
+ * try (LocalMesh mesh = LocalMesh.builder().secure(true).start()) {
+ *     Map<String, Object> platform = mesh.platformClientConfig();           // User:platform, a super user
+ *     // ... create the SCRAM user "analytics" with Admin.alterUserScramCredentials, then:
+ *     Map<String, Object> analytics = mesh.clientConfig("analytics", password); // User:analytics
+ * }
+ * }</pre>
+ * <ol>
+ *   <li>Kafka is an {@link EmbeddedKafkaCluster.Builder#secure(boolean) secured cluster}: SASL_PLAINTEXT with
+ *       SCRAM-SHA-512 for clients, an authenticated controller listener, the {@code StandardAuthorizer} with
+ *       {@code allow.everyone.if.no.acl.found=false}, super users {@code User:platform}, {@code User:registry} and
+ *       {@code User:broker}.</li>
+ *   <li>The registry's own Kafka clients authenticate as {@code User:registry}.</li>
+ *   <li>The configurations this class hands out are complete for Kafka clients and for registry clients (Confluent's
+ *       {@code basic.auth.credentials.source=USER_INFO} and {@code basic.auth.user.info=<user>:<password>}), except
+ *       {@link #clientConfig()}, which names the servers and the protocol but holds no credentials.</li>
+ *   <li>With a data directory the built-in users' passwords are kept in it, owner-only, and survive a restart.</li>
+ * </ol>
  */
 public final class LocalMesh implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalMesh.class);
+    private static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    private static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    private static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    private static final String PLATFORM = "platform";
+    private static final String REGISTRY = "registry";
 
     private final EmbeddedKafkaCluster kafka;
     private final SchemaRegistryServer registry;
@@ -54,10 +80,50 @@ public final class LocalMesh implements AutoCloseable {
         return registry.url();
     }
 
-    /** {@code bootstrap.servers} and {@code schema.registry.url}, ready to copy into any client configuration. */
+    /**
+     * {@code bootstrap.servers} and {@code schema.registry.url}, ready to copy into any client configuration, in a new
+     * mutable map. For a secured mesh also {@code security.protocol} and {@code sasl.mechanism}, but no credentials:
+     * use {@link #platformClientConfig()} or {@link #clientConfig(String, String)}.
+     */
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-        config.put("schema.registry.url", schemaRegistryUrl());
+        config.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl());
+        return config;
+    }
+
+    /** True if the mesh was started {@link Builder#secure(boolean) secured}. */
+    public boolean isSecure() {
+        return kafka.isSecure();
+    }
+
+    /**
+     * The complete client configuration of the platform principal {@code User:platform}, a super user of Kafka and
+     * the registry's administrator, in a new mutable map: {@link #clientConfig()} plus its {@code sasl.jaas.config}
+     * and its registry basic auth. For an unsecured mesh the same as {@link #clientConfig()}.
+     */
+    public Map<String, Object> platformClientConfig() {
+        if (!isSecure()) {
+            return clientConfig();
+        }
+        return clientConfig(PLATFORM, kafka.builtInPassword(PLATFORM));
+    }
+
+    /**
+     * The complete client configuration of a SCRAM-SHA-512 user of this secured mesh (created with
+     * {@code Admin.alterUserScramCredentials}, e.g. by {@code mesh apply --credentials-dir}), in a new mutable map:
+     * {@link #clientConfig()} plus the user's {@code sasl.jaas.config} and the registry's
+     * {@code basic.auth.credentials.source=USER_INFO} and {@code basic.auth.user.info=<user>:<password>}. Kafka and
+     * the registry both know the user as {@code User:<user>}.
+     *
+     * @throws IllegalStateException    if the mesh is not secured
+     * @throws IllegalArgumentException if the user name is not 1 to 128 letters, digits, {@code .}, {@code _} or
+     *                                  {@code -}, or the password holds a control character
+     */
+    public Map<String, Object> clientConfig(String user, String password) {
+        Map<String, Object> config = kafka.clientConfig(user, password);
+        config.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl());
+        config.put(BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
+        config.put(BASIC_AUTH_USER_INFO, user + ":" + password);
         return config;
     }
 
@@ -87,6 +153,7 @@ public final class LocalMesh implements AutoCloseable {
         private final EmbeddedKafkaCluster.Builder kafka = EmbeddedKafkaCluster.builder();
         private String host = "127.0.0.1";
         private int registryPort;
+        private boolean secure;
 
         private Builder() {
         }
@@ -134,6 +201,16 @@ public final class LocalMesh implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Secures the mesh (false by default): a {@link EmbeddedKafkaCluster.Builder#secure(boolean) secured Kafka
+         * cluster}, and a registry whose Kafka clients act as {@code User:registry}; see the class documentation.
+         */
+        public Builder secure(boolean secured) {
+            this.secure = secured;
+            kafka.secure(secured);
+            return this;
+        }
+
         /** A broker configuration property; overrides the embedded defaults. */
         public Builder brokerProperty(String key, Object value) {
             kafka.brokerProperty(key, value);
@@ -144,13 +221,17 @@ public final class LocalMesh implements AutoCloseable {
             long started = System.nanoTime();
             EmbeddedKafkaCluster cluster = kafka.start();
             try {
-                SchemaRegistryServer server = SchemaRegistryServer.builder()
+                SchemaRegistryServer.Builder registry = SchemaRegistryServer.builder()
                         .bootstrapServers(cluster.bootstrapServers())
                         .host(host)
-                        .port(registryPort)
-                        .start();
-                log.info("Local mesh ready in {} ms: kafka={} registry={}",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), cluster.bootstrapServers(), server.url());
+                        .port(registryPort);
+                if (secure) {
+                    registry.kafkaClientConfig(cluster.clientConfig(REGISTRY, cluster.builtInPassword(REGISTRY)));
+                }
+                SchemaRegistryServer server = registry.start();
+                log.info("Local mesh ready in {} ms: kafka={} registry={}{}",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), cluster.bootstrapServers(), server.url(),
+                        secure ? " (secured)" : "");
                 return new LocalMesh(cluster, server);
             } catch (RuntimeException e) {
                 cluster.close();

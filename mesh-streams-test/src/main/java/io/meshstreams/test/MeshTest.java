@@ -53,9 +53,28 @@ import java.lang.annotation.Target;
  *       {@code @BeforeAll} method runs.</li>
  *   <li>A broker in a child process never outlives the test JVM, however the JVM ends. Each takes about two seconds
  *       to start and up to 512 MB of heap: ask for child processes only where a test kills brokers.</li>
- *   <li>In Testcontainers mode, classes with more than one broker or with child processes are reported as skipped,
- *       with the reason.</li>
+ *   <li>In Testcontainers mode, classes with more than one broker, with child processes or secured are reported as
+ *       skipped, with the reason.</li>
+ *   <li>{@code secure = true} gives the class a secured mesh of its own (see {@link #secure()}).</li>
  * </ol>
+ *
+ * <p>A secured mesh is what a production mesh with SASL and broker ACLs looks like: every client authenticates, and
+ * a principal may do only what an ACL allows. {@link TestMesh#platformConfig()} acts as the platform (a super user);
+ * {@link TestMesh#clientConfig(String)} creates a domain's user on first use and acts as that domain, which may do
+ * nothing until the platform grants it ACLs:
+ *
+ * <pre>{@code
+ * @MeshTest(secure = true)
+ * class GrantsIT {
+ *     @Test
+ *     void anUngrantedDomainIsRefused(TestMesh mesh) {
+ *         Map<String, Object> analytics = mesh.clientConfig("analytics");   // User:analytics, no ACLs yet
+ *         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(analytics, ...)) {
+ *             // reading any topic: TopicAuthorizationException
+ *         }
+ *     }
+ * }
+ * }</pre>
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -71,4 +90,12 @@ public @interface MeshTest {
      * class its own cluster. False by default: brokers run in the test JVM and can be stopped, not killed.
      */
     boolean brokersInChildProcesses() default false;
+
+    /**
+     * Runs a secured mesh, of the class's own: Kafka with SASL_PLAINTEXT (SCRAM-SHA-512) on every client port, an
+     * authenticated controller port, the {@code StandardAuthorizer} with {@code allow.everyone.if.no.acl.found=false},
+     * super users {@code User:platform}, {@code User:registry} and {@code User:broker}; the registry's own Kafka
+     * clients act as {@code User:registry}. False by default.
+     */
+    boolean secure() default false;
 }

@@ -27,14 +27,14 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
 
     /**
      * In the Testcontainers mode, disables (reports as skipped, with the reason) the tests that cannot run here: all
-     * of them where Docker is absent, and those that ask for more than one broker.
+     * of them where Docker is absent, and those that ask for more than one broker, child processes or security.
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         if (!"testcontainers".equals(mode())) {
             return ConditionEvaluationResult.enabled("embedded mesh");
         }
-        return TestcontainersTestMesh.whyNot(brokers(context), brokersInChildProcesses(context))
+        return TestcontainersTestMesh.whyNot(brokers(context), brokersInChildProcesses(context), secure(context))
                 .map(ConditionEvaluationResult::disabled)
                 .orElseGet(() -> ConditionEvaluationResult.enabled("Docker is available"));
     }
@@ -63,6 +63,10 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
         return annotation(context).map(MeshTest::brokersInChildProcesses).orElse(false);
     }
 
+    private static boolean secure(ExtensionContext context) {
+        return annotation(context).map(MeshTest::secure).orElse(false);
+    }
+
     private static Optional<MeshTest> annotation(ExtensionContext context) {
         return context.getTestClass().flatMap(type -> AnnotationSupport.findAnnotation(type, MeshTest.class));
     }
@@ -74,16 +78,19 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
     private static TestMesh mesh(ExtensionContext context) {
         int brokers = brokers(context);
         boolean inChildProcesses = brokersInChildProcesses(context);
+        boolean secure = secure(context);
         String mode = mode();
-        if (brokers == 1 && !inChildProcesses) {
+        if (brokers == 1 && !inChildProcesses && !secure) {
             // One mesh per JVM: stored in the root context, closed when the whole test run ends.
             return context.getRoot().getStore(NAMESPACE)
-                    .getOrComputeIfAbsent(SHARED_KEY + ":" + mode, key -> create(mode, 1, false), MeshResource.class)
+                    .getOrComputeIfAbsent(SHARED_KEY + ":" + mode, key -> create(mode, 1, false, false),
+                            MeshResource.class)
                     .mesh;
         }
         ExtensionContext classContext = classContext(context);
         return classContext.getStore(NAMESPACE)
-                .getOrComputeIfAbsent(CLASS_KEY, key -> create(mode, brokers, inChildProcesses), MeshResource.class)
+                .getOrComputeIfAbsent(CLASS_KEY, key -> create(mode, brokers, inChildProcesses, secure),
+                        MeshResource.class)
                 .mesh;
     }
 
@@ -95,10 +102,10 @@ public final class MeshTestExtension implements ExecutionCondition, BeforeAllCal
         return current;
     }
 
-    private static MeshResource create(String mode, int brokers, boolean inChildProcesses) {
+    private static MeshResource create(String mode, int brokers, boolean inChildProcesses, boolean secure) {
         return switch (mode) {
-            case "embedded" -> new MeshResource(EmbeddedTestMesh.start(brokers, inChildProcesses));
-            case "testcontainers" -> new MeshResource(TestcontainersTestMesh.start(brokers, inChildProcesses));
+            case "embedded" -> new MeshResource(EmbeddedTestMesh.start(brokers, inChildProcesses, secure));
+            case "testcontainers" -> new MeshResource(TestcontainersTestMesh.start(brokers, inChildProcesses, secure));
             default -> throw new IllegalArgumentException("Unknown -D" + TestMesh.MODE_PROPERTY + "=" + mode
                     + "; valid modes are embedded (the default: in-process Kafka and registry) and testcontainers"
                     + " (Docker containers; tests are skipped where Docker is absent)");

@@ -16,9 +16,12 @@ public abstract class ManagedTestMesh implements TestMesh, AutoCloseable {
 
     private final Admin admin;
 
-    protected ManagedTestMesh(String bootstrapServers) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** The key of the domain a client acts for, as {@code MeshClient} reads it. */
+    protected static final String DOMAIN_CONFIG = "mesh.domain";
+
+    /** {@code adminConfig}: the Kafka settings of the platform (or of anyone, in an unsecured mesh). */
+    protected ManagedTestMesh(Map<String, Object> adminConfig) {
+        Map<String, Object> config = new HashMap<>(adminConfig);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "mesh-test-admin");
         this.admin = Admin.create(config);
     }
@@ -29,6 +32,14 @@ public abstract class ManagedTestMesh implements TestMesh, AutoCloseable {
         config.put("bootstrap.servers", bootstrapServers());
         config.put("schema.registry.url", schemaRegistryUrl());
         return config;
+    }
+
+    protected static String requireDomainName(String domain) {
+        if (domain == null || !domain.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new IllegalArgumentException("'" + domain + "' cannot name a domain of a test mesh: a domain (and"
+                    + " the user that acts for it) is 1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        return domain;
     }
 
     @Override

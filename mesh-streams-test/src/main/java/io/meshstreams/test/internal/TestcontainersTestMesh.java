@@ -6,6 +6,7 @@ import io.meshstreams.test.TestMesh;
 
 import org.junit.jupiter.api.Assumptions;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,17 +23,13 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
     private final Containers containers;
 
     private TestcontainersTestMesh(Containers containers) {
-        super(containers.bootstrapServers());
+        super(Map.of("bootstrap.servers", containers.bootstrapServers()));
         this.containers = containers;
     }
 
     /** Why tests asking for this many brokers cannot run in this mode here, or empty if they can. */
-    public static Optional<String> whyNot(int brokers, boolean brokersInChildProcesses) {
+    public static Optional<String> whyNot(int brokers, boolean brokersInChildProcesses, boolean secure) {
         requireTestcontainers();
-        if (!Containers.dockerAvailable()) {
-            return Optional.of("-D" + TestMesh.MODE_PROPERTY + "=testcontainers asks for Docker, and no Docker"
-                    + " environment was found (run without the property to use the in-process mesh)");
-        }
         if (brokers != 1) {
             return Optional.of("@MeshTest(brokers = " + brokers + ") stops and starts brokers, which only the embedded"
                     + " mode supports");
@@ -40,6 +37,14 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
         if (brokersInChildProcesses) {
             return Optional.of("@MeshTest(brokersInChildProcesses = true) kills brokers, which only the embedded mode"
                     + " supports");
+        }
+        if (secure) {
+            return Optional.of("@MeshTest(secure = true) needs SASL, the StandardAuthorizer and a registry that checks"
+                    + " credentials against Kafka, which only the embedded mode sets up");
+        }
+        if (!Containers.dockerAvailable()) {
+            return Optional.of("-D" + TestMesh.MODE_PROPERTY + "=testcontainers asks for Docker, and no Docker"
+                    + " environment was found (run without the property to use the in-process mesh)");
         }
         return Optional.empty();
     }
@@ -53,11 +58,28 @@ public final class TestcontainersTestMesh extends ManagedTestMesh {
         }
     }
 
-    public static TestcontainersTestMesh start(int brokers, boolean brokersInChildProcesses) {
-        whyNot(brokers, brokersInChildProcesses).ifPresent(reason -> Assumptions.abort("Skipped: " + reason));
+    public static TestcontainersTestMesh start(int brokers, boolean brokersInChildProcesses, boolean secure) {
+        whyNot(brokers, brokersInChildProcesses, secure).ifPresent(reason -> Assumptions.abort("Skipped: " + reason));
         return new TestcontainersTestMesh(Containers.start(
                 System.getProperty(KAFKA_IMAGE_PROPERTY, DEFAULT_KAFKA_IMAGE),
                 System.getProperty(REGISTRY_IMAGE_PROPERTY, DEFAULT_REGISTRY_IMAGE)));
+    }
+
+    @Override
+    public Map<String, Object> platformConfig() {
+        return clientConfig();
+    }
+
+    @Override
+    public Map<String, Object> clientConfig(String domain) {
+        Map<String, Object> config = clientConfig();
+        config.put(DOMAIN_CONFIG, requireDomainName(domain));
+        return config;
+    }
+
+    @Override
+    public boolean secure() {
+        return false;
     }
 
     @Override

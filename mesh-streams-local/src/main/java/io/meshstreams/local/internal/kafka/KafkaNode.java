@@ -30,10 +30,12 @@ public final class KafkaNode {
     private final String clusterId;
     private final Map<String, Object> config;
     private final boolean inChildProcess;
+    private final List<String> scramArguments;
     private @Nullable RunningNode running;
 
     private KafkaNode(int nodeId, int clientPort, Path directory, String clusterId, Map<String, Object> config,
-                      boolean inChildProcess) {
+                      boolean inChildProcess, List<String> scramArguments) {
+        this.scramArguments = List.copyOf(scramArguments);
         this.nodeId = nodeId;
         this.clientPort = clientPort;
         this.directory = directory;
@@ -42,30 +44,37 @@ public final class KafkaNode {
         this.inChildProcess = inChildProcess;
     }
 
+    /**
+     * A node that is broker and controller. {@code clientListener} names the client (and inter-broker) listener, whose
+     * security protocol {@code common}'s {@code listener.security.protocol.map} gives; {@code scramArguments} are
+     * Kafka's {@code --add-scram} arguments for the storage format (empty for none).
+     */
     public static KafkaNode combined(int nodeId, String host, int clientPort, int controllerPort, Path directory,
-                                     String clusterId, Map<String, Object> common) {
+                                     String clusterId, Map<String, Object> common, String clientListener,
+                                     List<String> scramArguments) {
         Map<String, Object> config = base(nodeId, "broker,controller", directory, common);
-        config.put("listeners", "PLAINTEXT://" + host + ":" + clientPort + ",CONTROLLER://" + host + ":" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + clientPort);
-        config.put("inter.broker.listener.name", "PLAINTEXT");
-        return new KafkaNode(nodeId, clientPort, directory, clusterId, config, false);
+        config.put("listeners", clientListener + "://" + host + ":" + clientPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        config.put("advertised.listeners", clientListener + "://" + host + ":" + clientPort);
+        config.put("inter.broker.listener.name", clientListener);
+        return new KafkaNode(nodeId, clientPort, directory, clusterId, config, false, scramArguments);
     }
 
     /** A broker-only node; {@code inChildProcess} runs it in a JVM of its own, so that it can be killed. */
     public static KafkaNode broker(int nodeId, String host, int clientPort, Path directory, String clusterId,
-                                   Map<String, Object> common, boolean inChildProcess) {
+                                   Map<String, Object> common, boolean inChildProcess, String clientListener,
+                                   List<String> scramArguments) {
         Map<String, Object> config = base(nodeId, "broker", directory, common);
-        config.put("listeners", "PLAINTEXT://" + host + ":" + clientPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + clientPort);
-        config.put("inter.broker.listener.name", "PLAINTEXT");
-        return new KafkaNode(nodeId, clientPort, directory, clusterId, config, inChildProcess);
+        config.put("listeners", clientListener + "://" + host + ":" + clientPort);
+        config.put("advertised.listeners", clientListener + "://" + host + ":" + clientPort);
+        config.put("inter.broker.listener.name", clientListener);
+        return new KafkaNode(nodeId, clientPort, directory, clusterId, config, inChildProcess, scramArguments);
     }
 
     public static KafkaNode controller(int nodeId, String host, int controllerPort, Path directory, String clusterId,
-                                       Map<String, Object> common) {
+                                       Map<String, Object> common, List<String> scramArguments) {
         Map<String, Object> config = base(nodeId, "controller", directory, common);
         config.put("listeners", "CONTROLLER://" + host + ":" + controllerPort);
-        return new KafkaNode(nodeId, -1, directory, clusterId, config, false);
+        return new KafkaNode(nodeId, -1, directory, clusterId, config, false, scramArguments);
     }
 
     private static Map<String, Object> base(int nodeId, String roles, Path directory, Map<String, Object> common) {
@@ -101,7 +110,11 @@ public final class KafkaNode {
         }
     }
 
-    /** Formats the node's storage unless it is already formatted, as {@code kafka-storage.sh format} would. */
+    /**
+     * Formats the node's storage unless it is already formatted, as {@code kafka-storage.sh format} would, with the
+     * node's {@code --add-scram} credentials in the bootstrap metadata (a controller writes them into the metadata log
+     * when the cluster first starts). A formatted node keeps the credentials it was formatted with.
+     */
     public void format() {
         try {
             Files.createDirectories(directory);
@@ -117,11 +130,14 @@ public final class KafkaNode {
                     .setReleaseVersion(MetadataVersion.latestProduction())
                     .setControllerListenerName("CONTROLLER")
                     .setIgnoreFormatted(true)
+                    .setScramArguments(scramArguments)
                     .run();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot format Kafka storage in " + directory + ": " + e.getMessage(), e);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot format Kafka storage in " + directory + ": " + e.getMessage(), e);
+            // The formatter's messages name an argument it cannot parse, which could be a credential: say less then.
+            String detail = scramArguments.isEmpty() ? e.getMessage() : e.getClass().getSimpleName();
+            throw new IllegalStateException("Cannot format Kafka storage in " + directory + ": " + detail, e);
         }
     }
 
